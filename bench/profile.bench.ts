@@ -1,0 +1,88 @@
+// `npm run bench`: profiles a seeded 1M-row × 20-column CSV through the real app path in headless
+// Chromium (drop → catalog written) and compares it with native DuckDB's SUMMARIZE of the same file
+// (the baseline), printing both times, their ratio and the page's peak memory.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { DuckDbNodeEngine } from '../src/engine/duckdb-node.ts';
+import { writeWideCsv } from './wide-csv.ts';
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const outDir = resolve('bench/out');
+mkdirSync(outDir, { recursive: true });
+const file = resolve(outDir, `wide-${rows}.csv`);
+if (!existsSync(file)) {
+  const t = performance.now();
+  await writeWideCsv(file, rows, 42);
+  console.log(`generated ${file} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+const bytes = statSync(file).size;
+console.log(`input: ${rows.toLocaleString()} rows × 20 columns, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+
+async function nativeSummarize(threads: number): Promise<number> {
+  const engine = await DuckDbNodeEngine.create({ threads });
+  const t = performance.now();
+  await engine.query(`SUMMARIZE SELECT * FROM read_csv('${file}')`);
+  const ms = performance.now() - t;
+  engine.close();
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const native = median([await nativeSummarize(2), await nativeSummarize(2), await nativeSummarize(2)]);
+console.log(`baseline: native DuckDB SUMMARIZE (2 threads): ${(native / 1000).toFixed(2)} s`);
+
+if (!existsSync('dist/index.html')) {
+  console.log('building the app…');
+  await new Promise<void>((ok, fail) => spawn('npx', ['vite', 'build'], { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? ok() : fail(new Error('build failed')))));
+}
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', '4174', '--strictPort'], { stdio: 'ignore', detached: true });
+try {
+  await new Promise((r) => setTimeout(r, 1500));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-blink-features=ForceEagerMeasureMemory'],
+  });
+  const runs: number[] = [];
+  let peak = 0;
+  let engineLabel = '';
+  for (let run = 0; run < 2; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto('http://127.0.0.1:4174/');
+    await page.waitForSelector('[data-testid="file-input"]', { state: 'attached' });
+    // Warm the engine first so its start-up (one per session) is not timed as profiling.
+    engineLabel = await page.evaluate(async () => (globalThis as unknown as { __stocktakeEngine?: () => Promise<string> }).__stocktakeEngine?.() ?? 'unknown');
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { __peak: number; __timer: number };
+      w.__peak = 0;
+      const perf = performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+      const sample = async () => {
+        if (!perf.measureUserAgentSpecificMemory) return;
+        const m = await perf.measureUserAgentSpecificMemory();
+        w.__peak = Math.max(w.__peak, m.bytes);
+        w.__timer = setTimeout(sample, 250) as unknown as number;
+      };
+      void sample();
+    });
+    const t = performance.now();
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByTestId(`table-link-wide-${rows}`).waitFor({ timeout: 600_000 });
+    const ms = performance.now() - t;
+    runs.push(ms);
+    peak = Math.max(peak, await page.evaluate(() => (globalThis as unknown as { __peak: number }).__peak));
+    console.log(`  run ${run + 1}: ${(ms / 1000).toFixed(2)} s`);
+    await context.close();
+  }
+  await browser.close();
+  const app = median(runs);
+  console.log('');
+  console.log('| what | time | ratio to baseline |');
+  console.log('|---|---|---|');
+  console.log(`| native DuckDB SUMMARIZE, 2 threads (baseline) | ${(native / 1000).toFixed(2)} s | 1.00 |`);
+  console.log(`| Stocktake full profile in Chromium (${engineLabel}) | ${(app / 1000).toFixed(2)} s | ${(app / native).toFixed(2)} |`);
+  console.log(`peak memory (measureUserAgentSpecificMemory): ${peak ? (peak / 2 ** 20).toFixed(0) + ' MiB = ' + (peak / bytes).toFixed(2) + '× the file' : 'not available'}`);
+} finally {
+  try { process.kill(-server.pid!); } catch { /* already gone */ }
+}

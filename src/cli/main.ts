@@ -1,0 +1,39 @@
+// Stocktake's headless CLI: `npm run cli -- <command> ...`. Commands share src/core with the app.
+import { StocktakeError } from '../core/errors.ts';
+
+const usage = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  inventory <folder|zip|files...> [--json out.json] [--name NAME]
+      Profile every table: types, semantic types, PII, keys, foreign keys.
+  tag <folder|zip|files...> --json out.json
+      Train and evaluate text classifiers on every (text, category) column pair.
+`;
+
+const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  inventory: async () => (await import('./commands/inventory.ts')).runInventoryCommand,
+  tag: async () => (await import('./commands/tag.ts')).runTagCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`Unknown command "${name}".\n\n${usage}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof StocktakeError) process.stderr.write(`stocktake: ${e.code}: ${e.message}\n`);
+    else process.stderr.write(`stocktake: unexpected error: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

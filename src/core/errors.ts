@@ -1,0 +1,41 @@
+// Typed errors of src/core. Only `name`, `code` and `message` survive a worker boundary, so that is
+// all they carry; the UI maps `code` to a translated headline and shows `message` beneath it.
+
+export type ErrorCode =
+  | 'EMPTY_FILE'
+  | 'BINARY_FILE'
+  | 'BAD_ZIP'
+  | 'INVALID_UTF8'
+  | 'UNSUPPORTED_FORMAT'
+  | 'TOO_LARGE'
+  | 'TOO_MANY_COLUMNS'
+  | 'PARSE_ERROR'
+  | 'NO_TABLES'
+  | 'ENGINE_ERROR'
+  | 'BAD_ARGUMENT'
+  | 'STORAGE_ERROR'
+  | 'MODEL_ERROR';
+
+export class StocktakeError extends Error {
+  override name = 'StocktakeError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The file the error is about, when there is one. */
+    readonly file?: string,
+    /** 1-based line in that file, when it makes sense. */
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** True for a user's cancel: not an error to show. */
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+/** Throws the platform AbortError when `signal` is aborted; call between units of work. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DOMException('Cancelled', 'AbortError');
+}

@@ -1,0 +1,168 @@
+// Builds an import's inventory: prepare files → load each into the SQL engine → profile → infer
+// foreign keys. The single path used by the browser worker and the CLI alike.
+import { ident } from '../engine/sql-engine.ts';
+import type { SqlEngine } from '../engine/sql-engine.ts';
+import { isAbortError, throwIfAborted } from '../errors.ts';
+import { buildLoadSql, buildLoadSqlFallback, prepareSources, type PreparedTable } from '../ingest/prepare.ts';
+import type { SourceFile } from '../ingest/source.ts';
+import { profileTable } from '../profile/profile-table.ts';
+import { inferForeignKeys } from '../relations/infer-foreign-keys.ts';
+import type { ImportIssue, ImportRecord, Inventory, ProgressHandler, TableProfile, ColumnProfile } from '../types.ts';
+
+export interface BuildInventoryOptions {
+  /** Dataset name; defaults to the common folder of the files or the first file's stem. */
+  name?: string;
+  importId?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressHandler;
+  /** Files above this many bytes are read by handle when the engine can (default 512 MiB). */
+  memoryBudget?: number;
+  /** Files above this are refused with TOO_LARGE (default 1 GiB). */
+  maxFileBytes?: number;
+  now?: () => number;
+}
+
+export interface BuildInventoryResult {
+  inventory: Inventory;
+  /** Engine table name of each profiled table (same as TableProfile.name). */
+  tableNames: string[];
+}
+
+/** Guesses a dataset name from file paths: the shared top folder, else the first file's stem. */
+export function guessDatasetName(paths: string[]): string {
+  const tops = new Set(paths.map((p) => (p.includes('/') ? p.split('/')[0] : '')));
+  if (tops.size === 1 && !tops.has('')) return [...tops][0].replace(/\.zip$/i, '');
+  const first = paths[0] ?? 'import';
+  return first.split('/').pop()!.replace(/\.[^.]+$/, '');
+}
+
+function newId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[]): Promise<'memory' | 'file-handle'> {
+  let loadPath: 'memory' | 'file-handle' = 'memory';
+  if (t.data.kind === 'bytes') {
+    await engine.registerBuffer(vfile, t.data.bytes);
+  } else if (t.data.source.blob && engine.registerFile && (await engine.registerFile(vfile, t.data.source.blob))) {
+    loadPath = 'file-handle';
+  } else {
+    await engine.registerBuffer(vfile, await t.data.source.bytes());
+  }
+  await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
+  try {
+    await engine.query(buildLoadSql(t, vfile));
+  } catch (e) {
+    const fallback = buildLoadSqlFallback(t, vfile);
+    if (!fallback) throw e;
+    await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
+    await engine.query(fallback);
+    issues.push({
+      severity: 'warning',
+      code: 'PARSE_ERROR',
+      file: t.file,
+      message: `Read leniently after a strict read failed: ${(e as Error).message.split('\n')[0]}`,
+    });
+  }
+  return loadPath;
+}
+
+/**
+ * Profiles every table in `sources` with `engine` and returns the inventory. Bad files become
+ * error issues on the import (the others are still profiled); only cancellation throws.
+ */
+export async function buildInventory(
+  sources: SourceFile[],
+  engine: SqlEngine,
+  options: BuildInventoryOptions = {},
+): Promise<BuildInventoryResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const importId = options.importId ?? newId();
+  const { signal, onProgress } = options;
+  const issues: ImportIssue[] = [];
+  const tables: TableProfile[] = [];
+  const columns: ColumnProfile[] = [];
+  let fileIndex = 0;
+
+  for await (const res of prepareSources(sources, {
+    signal,
+    onProgress,
+    memoryBudget: options.memoryBudget,
+    maxFileBytes: options.maxFileBytes,
+  })) {
+    throwIfAborted(signal);
+    if (!res.ok) {
+      issues.push(res.issue);
+      onProgress?.({ kind: 'file-error', file: res.issue.file, issue: res.issue });
+      continue;
+    }
+    const t = res.table;
+    const vfile = `stocktake-${fileIndex++}.${t.reader === 'parquet' ? 'parquet' : t.reader === 'json' ? 'json' : 'csv'}`;
+    const tableIssues: ImportIssue[] = [...t.warnings];
+    try {
+      onProgress?.({ kind: 'load', file: t.file, table: t.table });
+      const loadPath = await loadTable(engine, t, vfile, tableIssues);
+      const stats = await profileTable(engine, t.table, {
+        importId,
+        signal,
+        onColumns: (done, total) =>
+          onProgress?.({ kind: 'profile', file: t.file, table: t.table, rows: 0, done, total }),
+      });
+      tables.push({
+        importId,
+        name: t.table,
+        file: t.file,
+        sheet: t.sheet,
+        format: t.format,
+        encoding: t.encoding,
+        bytes: t.bytes,
+        rowCount: stats.rowCount,
+        columnCount: stats.columns.length,
+        loadPath,
+        keyCandidates: stats.keyCandidates,
+        primaryKey: stats.primaryKey,
+        issues: tableIssues,
+        duplicateRows: stats.duplicateRows,
+      });
+      columns.push(...stats.columns);
+      issues.push(...tableIssues);
+      onProgress?.({ kind: 'file-done', file: t.file, tables: [t.table], rows: stats.rowCount });
+    } catch (e) {
+      if (isAbortError(e)) throw e;
+      const issue: ImportIssue = {
+        severity: 'error',
+        code: 'PARSE_ERROR',
+        file: t.file,
+        message: `${t.file}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`,
+      };
+      issues.push(...tableIssues, issue);
+      onProgress?.({ kind: 'file-error', file: t.file, issue });
+      await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`).catch(() => undefined);
+    } finally {
+      await engine.dropFile(vfile).catch(() => undefined);
+    }
+  }
+
+  throwIfAborted(signal);
+  onProgress?.({ kind: 'relations', done: 0, total: 1 });
+  const relations = tables.length > 1 ? await inferForeignKeys(engine, tables, columns, { importId, signal }) : [];
+  onProgress?.({ kind: 'relations', done: 1, total: 1 });
+
+  const hasErrors = issues.some((i) => i.severity === 'error');
+  const record: ImportRecord = {
+    id: importId,
+    name: options.name ?? guessDatasetName(sources.map((s) => s.path)),
+    createdAt: started,
+    files: sources.map((s) => ({ path: s.path, bytes: s.size })),
+    tableCount: tables.length,
+    rowCount: tables.reduce((n, t) => n + t.rowCount, 0),
+    bytes: sources.reduce((n, s) => n + s.size, 0),
+    status: tables.length === 0 ? 'failed' : hasErrors ? 'partial' : 'complete',
+    issues,
+    engine: engine.label,
+    durationMs: now() - started,
+  };
+  onProgress?.({ kind: 'done', importId });
+  return { inventory: { import: record, tables, columns, relations }, tableNames: tables.map((t) => t.name) };
+}

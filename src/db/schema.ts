@@ -1,0 +1,32 @@
+// The one Dexie database of the app. Versions are declared in order and never edited once released;
+// a new version adds a `.version(n)` block below with its upgrade beside it.
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { ColumnProfile, ForeignKey, ImportRecord, TableProfile } from '../core/types.ts';
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+/** A stored relation gets a surrogate key so one import can hold many. */
+export type RelationRecord = ForeignKey & { id?: number };
+
+export class StocktakeDb extends Dexie {
+  imports!: EntityTable<ImportRecord, 'id'>;
+  tables!: Table<TableProfile, [string, string]>;
+  columns!: Table<ColumnProfile, [string, string, string]>;
+  relations!: EntityTable<RelationRecord, 'id'>;
+  settings!: EntityTable<SettingRecord, 'key'>;
+
+  constructor(name = 'stocktake') {
+    super(name);
+    // v1: the inventory (issue 3).
+    this.version(1).stores({
+      imports: 'id, createdAt, name',
+      tables: '[importId+name], importId, name',
+      columns: '[importId+table+name], importId, [importId+table], semanticType',
+      relations: '++id, importId, [importId+fromTable], [importId+toTable]',
+      settings: 'key',
+    });
+  }
+}

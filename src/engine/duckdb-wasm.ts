@@ -1,0 +1,119 @@
+// DuckDB-WASM behind the SqlEngine contract: the browser's tabular engine and the only module that
+// imports @duckdb/duckdb-wasm. Runs inside the inventory worker; DuckDB's own worker is nested in it.
+//
+// Bundle choice (measured in ../shared/ENVIRONMENT.md): the threaded `coi` bundle when the page is
+// cross-origin isolated (about as fast as native DuckDB with files copied in), else `eh`. `mvp` is
+// never used (2x slower, and every browser we target has wasm exceptions).
+import * as duckdb from '@duckdb/duckdb-wasm';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
+import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
+import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
+import { DataType, type Field, type Table } from 'apache-arrow';
+import type { Row, SqlEngine } from '../core/engine/sql-engine.ts';
+
+const MS_PER_DAY = 86_400_000;
+
+/** Converts one Arrow value of `field` to the plain JS value the core expects (see Row). */
+function toPlain(value: unknown, type: DataType): unknown {
+  if (value === null || value === undefined) return null;
+  if (DataType.isTimestamp(type) || DataType.isDate(type)) {
+    // Arrow JS gives epoch milliseconds for dates and timestamps (bigint for some units).
+    const ms = typeof value === 'bigint' ? Number(value) : (value as number);
+    const scaled = DataType.isDate(type) && (type as { unit: number }).unit === 0 ? ms * MS_PER_DAY : ms;
+    return new Date(scaled).toISOString();
+  }
+  if (DataType.isDecimal(type)) {
+    const scale = (type as unknown as { scale: number }).scale;
+    const raw = value as { valueOf(): unknown; toString(): string };
+    const n = Number(typeof raw === 'bigint' ? raw : BigInt(raw.toString()));
+    return n / 10 ** scale;
+  }
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (DataType.isList(type)) {
+    const child = (type as unknown as { children: Field[] }).children[0].type;
+    return Array.from(value as Iterable<unknown>, (v) => toPlain(v, child));
+  }
+  if (DataType.isStruct(type)) {
+    const out: Record<string, unknown> = {};
+    const fields = (type as unknown as { children: Field[] }).children;
+    const obj = value as Record<string, unknown>;
+    for (const f of fields) out[f.name] = toPlain(obj[f.name], f.type);
+    return out;
+  }
+  return value;
+}
+
+function tableToRows<T extends Row>(table: Table): T[] {
+  const fields = table.schema.fields;
+  const cols = fields.map((f) => table.getChild(f.name)!);
+  const rows: T[] = new Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) {
+    const row: Row = {};
+    for (let c = 0; c < fields.length; c++) row[fields[c].name] = toPlain(cols[c].get(i), fields[c].type);
+    rows[i] = row as T;
+  }
+  return rows;
+}
+
+export class DuckDbWasmEngine implements SqlEngine {
+  private constructor(
+    readonly label: string,
+    private readonly db: duckdb.AsyncDuckDB,
+    private readonly conn: duckdb.AsyncDuckDBConnection,
+    private readonly worker: Worker,
+    readonly threads: number,
+  ) {}
+
+  /** Starts DuckDB in a nested worker with the best bundle this context supports. */
+  static async create(): Promise<DuckDbWasmEngine> {
+    const bundle = await duckdb.selectBundle({
+      mvp: { mainModule: ehWasm, mainWorker: ehWorker },
+      eh: { mainModule: ehWasm, mainWorker: ehWorker },
+      coi: { mainModule: coiWasm, mainWorker: coiWorker, pthreadWorker: coiPthread },
+    });
+    const worker = new Worker(bundle.mainWorker!);
+    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+    await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+    const isCoi = bundle.mainModule === coiWasm;
+    const threads = isCoi ? Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) : 1;
+    await db.open({ query: { castBigIntToDouble: false }, maximumThreads: threads });
+    const conn = await db.connect();
+    const version = await db.getVersion();
+    return new DuckDbWasmEngine(`duckdb-wasm ${version} ${isCoi ? 'coi' : 'eh'} (${threads} thread${threads > 1 ? 's' : ''})`, db, conn, worker, threads);
+  }
+
+  async query<T extends Row = Row>(sql: string): Promise<T[]> {
+    const table = await this.conn.query(sql);
+    return tableToRows<T>(table as unknown as Table);
+  }
+
+  async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
+    await this.db.registerFileBuffer(name, bytes);
+  }
+
+  /**
+   * Reads a File through a handle without copying it. With several threads DuckDB-WASM 1.32 reads a
+   * block at the 32 MB boundary as empty through a handle, so handle reads run single-threaded.
+   */
+  async registerFile(name: string, file: Blob): Promise<boolean> {
+    if (!(file instanceof File)) return false;
+    await this.db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    if (this.threads > 1) await this.conn.query('SET threads = 1');
+    return true;
+  }
+
+  async dropFile(name: string): Promise<void> {
+    await this.db.dropFile(name);
+    if (this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+    await this.db.terminate();
+    this.worker.terminate();
+  }
+}
