@@ -1,0 +1,72 @@
+// `audit` CLI: exit codes for CI (0 clean, 1 alert at or above --fail-on, 2 bad arguments) and its outputs.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runAuditCommand } from '../../../src/cli/commands/audit.ts';
+import type { MonitorReport } from '../../../src/core/monitor/diff.ts';
+import { generateVersions } from '../../fixtures/generate-versions.ts';
+
+let root: string;
+let v1: string;
+let v2: string;
+let v1copy: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'audit-'));
+  const versions = generateVersions({ seed: 5, rows: 2000 });
+  const write = (dir: string, files: Record<string, string>) => {
+    mkdirSync(dir);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+  v1 = write(join(root, 'shop-v1'), versions.v1);
+  v2 = write(join(root, 'shop-v2'), versions.v2);
+  v1copy = write(join(root, 'shop-v1-again'), versions.v1);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  const code = await runAuditCommand(argv);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+describe('stocktake audit', () => {
+  it('exits 2 on bad arguments', async () => {
+    expect((await run([v1])).code).toBe(2);
+    expect((await run([v1, v2, '--fail-on', 'sometimes'])).code).toBe(2);
+    expect((await run([v1, v2, '--format', 'xml'])).code).toBe(2);
+    expect((await run([v1, join(root, 'nope')])).code).toBe(2);
+    expect((await run([v1, v2, '--frobnicate'])).code).toBe(2);
+  });
+
+  it('exits 1 with the planted errors in Markdown', async () => {
+    const r = await run([v1, v2]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('# Stocktake audit: shop-v1 → shop-v2');
+    expect(r.out).toMatch(/\| ERROR \| orders \| discount_code \| column_removed \|/);
+    expect(r.out).toMatch(/\| ERROR \| reviews \|  \| stale_days \|/);
+  });
+
+  it('writes the full report as JSON', async () => {
+    const r = await run([v1, v2, '--format', 'json', '--fail-on', 'warn']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as MonitorReport;
+    expect(report.alerts.some((a) => a.kind === 'category_appeared' && a.column === 'category')).toBe(true);
+    expect(report.tables.map((t) => t.name).sort()).toEqual(['orders', 'reviews']);
+  });
+
+  it('exits 0 for the same export twice, and notes an ignored --rules', async () => {
+    const rules = join(root, 'rules.json');
+    writeFileSync(rules, '[]');
+    const r = await run([v1, v1copy, '--fail-on', 'warn', '--rules', rules]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('--rules is ignored');
+    expect(r.out).toContain('**0 errors, 0 warnings, 0 info.**');
+  });
+});
