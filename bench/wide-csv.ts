@@ -42,7 +42,7 @@ export async function writeWideCsv(path: string, rows: number, seed: number): Pr
       rand() < 0.7 ? '' : `note ${Math.floor(rand() * 1000)}`,
     ].join(',') + '\n';
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }

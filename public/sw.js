@@ -54,12 +54,12 @@ self.addEventListener('fetch', (event) => {
         try {
           return isolate(await fetch(event.request));
         } catch {
-          const cached = (await caches.match('./', { ignoreSearch: true })) || (await caches.match('index.html'));
+          const cached = (await caches.match('./', { ignoreSearch: true, ignoreVary: true })) || (await caches.match('index.html'));
           if (cached) return isolate(cached);
           throw new Error('offline and not cached');
         }
       }
-      const cached = await caches.match(event.request, { ignoreSearch: true });
+      const cached = await caches.match(event.request, { ignoreSearch: true, ignoreVary: true });
       if (cached) return isolate(cached);
       return isolate(await fetch(event.request));
     })(),

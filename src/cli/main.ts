@@ -8,11 +8,17 @@ Commands:
       Profile every table: types, semantic types, PII, keys, foreign keys.
   tag <folder|zip|files...> --json out.json
       Train and evaluate text classifiers on every (text, category) column pair.
+  quality <folder|zip|files...> [--json out.json] [--apply recipe.json --out DIR]
+      Quality checks, suggested rules and a fix recipe; --apply writes cleaned CSV + Parquet.
+  audit <old> <new> [--fail-on warn|error] [--format json|md] [--thresholds t.json]
+      Diff a new export against an earlier one; exits 1 when an alert at or above --fail-on fires.
 `;
 
 const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   inventory: async () => (await import('./commands/inventory.ts')).runInventoryCommand,
   tag: async () => (await import('./commands/tag.ts')).runTagCommand,
+  quality: async () => (await import('./commands/quality.ts')).runQualityCommand,
+  audit: async () => (await import('./commands/audit.ts')).runAuditCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

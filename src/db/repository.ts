@@ -35,9 +35,9 @@ function toStorageError(e: unknown): never {
 /** Stores a whole inventory atomically: either every record lands or none does. */
 export async function saveInventory(inv: Inventory, db = getDb()): Promise<void> {
   try {
-    await db.transaction('rw', [db.imports, db.tables, db.columns, db.relations], async () => {
+    await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations], async () => {
       await db.imports.put(inv.import);
-      await db.tables.bulkPut(inv.tables);
+      await db.tableProfiles.bulkPut(inv.tables);
       await db.columns.bulkPut(inv.columns);
       await db.relations.where('importId').equals(inv.import.id).delete();
       await db.relations.bulkAdd(inv.relations.map((r) => ({ ...r })));
@@ -49,9 +49,9 @@ export async function saveInventory(inv: Inventory, db = getDb()): Promise<void>
 
 /** Deletes an import and everything recorded for it, in one transaction. */
 export async function deleteImport(importId: string, db = getDb()): Promise<void> {
-  await db.transaction('rw', [db.imports, db.tables, db.columns, db.relations], async () => {
+  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations], async () => {
     await db.imports.delete(importId);
-    await db.tables.where('importId').equals(importId).delete();
+    await db.tableProfiles.where('importId').equals(importId).delete();
     await db.columns.where('importId').equals(importId).delete();
     await db.relations.where('importId').equals(importId).delete();
   });
@@ -66,7 +66,7 @@ export function getImport(importId: string, db = getDb()): Promise<ImportRecord 
 }
 
 export function listTables(importId: string, db = getDb()): Promise<TableProfile[]> {
-  return db.tables.where('importId').equals(importId).sortBy('name');
+  return db.tableProfiles.where('importId').equals(importId).sortBy('name');
 }
 
 export async function listColumns(importId: string, table: string, db = getDb()): Promise<ColumnProfile[]> {
@@ -85,7 +85,7 @@ export async function listRelations(importId: string, db = getDb()): Promise<For
 
 /** Reads a whole stored inventory back (snapshots, exports). */
 export async function loadInventory(importId: string, db = getDb()): Promise<Inventory | undefined> {
-  return db.transaction('r', [db.imports, db.tables, db.columns, db.relations], async () => {
+  return db.transaction('r', [db.imports, db.tableProfiles, db.columns, db.relations], async () => {
     const imp = await db.imports.get(importId);
     if (!imp) return undefined;
     return {

@@ -13,7 +13,7 @@ export type RelationRecord = ForeignKey & { id?: number };
 
 export class StocktakeDb extends Dexie {
   imports!: EntityTable<ImportRecord, 'id'>;
-  tables!: Table<TableProfile, [string, string]>;
+  tableProfiles!: Table<TableProfile, [string, string]>;
   columns!: Table<ColumnProfile, [string, string, string]>;
   relations!: EntityTable<RelationRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
@@ -23,7 +23,7 @@ export class StocktakeDb extends Dexie {
     // v1: the inventory (issue 3).
     this.version(1).stores({
       imports: 'id, createdAt, name',
-      tables: '[importId+name], importId, name',
+      tableProfiles: '[importId+name], importId, name',
       columns: '[importId+table+name], importId, [importId+table], semanticType',
       relations: '++id, importId, [importId+fromTable], [importId+toTable]',
       settings: 'key',
