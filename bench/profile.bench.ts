@@ -53,25 +53,24 @@ try {
     await page.goto('http://127.0.0.1:4174/');
     await page.waitForSelector('[data-testid="file-input"]', { state: 'attached' });
     // Warm the engine first so its start-up (one per session) is not timed as profiling.
-    engineLabel = await page.evaluate(async () => (globalThis as unknown as { __stocktakeEngine?: () => Promise<string> }).__stocktakeEngine?.() ?? 'unknown');
-    await page.evaluate(() => {
-      const w = globalThis as unknown as { __peak: number; __timer: number };
-      w.__peak = 0;
-      const perf = performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+    engineLabel = (await page.evaluate('globalThis.__stocktakeEngine ? globalThis.__stocktakeEngine() : "unknown"')) as string;
+    // A string, not a function: tsx would inject helpers (__name) the page does not have.
+    await page.evaluate(`(() => {
+      globalThis.__peak = 0;
       const sample = async () => {
-        if (!perf.measureUserAgentSpecificMemory) return;
-        const m = await perf.measureUserAgentSpecificMemory();
-        w.__peak = Math.max(w.__peak, m.bytes);
-        w.__timer = setTimeout(sample, 250) as unknown as number;
+        if (!performance.measureUserAgentSpecificMemory) return;
+        const m = await performance.measureUserAgentSpecificMemory();
+        globalThis.__peak = Math.max(globalThis.__peak, m.bytes);
+        setTimeout(sample, 250);
       };
-      void sample();
-    });
+      sample();
+    })()`);
     const t = performance.now();
     await page.getByTestId('file-input').setInputFiles(file);
     await page.getByTestId(`table-link-wide-${rows}`).waitFor({ timeout: 600_000 });
     const ms = performance.now() - t;
     runs.push(ms);
-    peak = Math.max(peak, await page.evaluate(() => (globalThis as unknown as { __peak: number }).__peak));
+    peak = Math.max(peak, (await page.evaluate('globalThis.__peak')) as number);
     console.log(`  run ${run + 1}: ${(ms / 1000).toFixed(2)} s`);
     await context.close();
   }

@@ -1,11 +1,17 @@
-// Inventory worker: builds an import's inventory off the main thread with DuckDB-WASM.
+// Data worker: owns DuckDB-WASM. Builds an import's inventory off the main thread, keeps a local
+// Parquet copy of its tables in IndexedDB, and reloads a stored import's tables for later views.
 import { expose } from 'comlink';
+import { ident } from '../src/core/engine/sql-engine.ts';
 import { buildInventory } from '../src/core/inventory/build-inventory.ts';
 import { sourceFromBlob } from '../src/core/ingest/source.ts';
 import type { Inventory, ProgressHandler } from '../src/core/types.ts';
+import { listTableData, saveTableData } from '../src/db/repository.ts';
 import { DuckDbWasmEngine } from '../src/engine/duckdb-wasm.ts';
 
 let engine: Promise<DuckDbWasmEngine> | null = null;
+/** The import whose tables are loaded in the engine now (table names are only unique per import). */
+let loadedImport: string | null = null;
+let loadedTables: string[] = [];
 
 /** One lazy engine per worker; a failed start is forgotten so the next call can retry. */
 function getEngine(): Promise<DuckDbWasmEngine> {
@@ -16,16 +22,60 @@ function getEngine(): Promise<DuckDbWasmEngine> {
   return engine;
 }
 
+async function dropLoaded(db: DuckDbWasmEngine): Promise<void> {
+  for (const t of loadedTables) await db.query(`DROP TABLE IF EXISTS ${ident(t)}`);
+  loadedTables = [];
+  loadedImport = null;
+}
+
 const api = {
   async buildInventory(name: string, files: { path: string; file: File }[], onProgress: ProgressHandler): Promise<Inventory> {
     const db = await getEngine();
-    const { inventory } = await buildInventory(
+    await dropLoaded(db);
+    const { inventory, tableNames } = await buildInventory(
       files.map((f) => sourceFromBlob(f.path, f.file)),
       db,
       { name, onProgress },
     );
+    loadedImport = inventory.import.id;
+    loadedTables = tableNames;
     return inventory;
   },
+
+  /** Saves Parquet copies of the loaded import's tables; run after the catalog is stored. */
+  async persistTables(importId: string): Promise<number> {
+    const db = await getEngine();
+    if (loadedImport !== importId) return 0;
+    const records = [];
+    for (const table of loadedTables) {
+      const parquet = await db.exportParquet(table);
+      records.push({ importId, table, parquet, bytes: parquet.byteLength });
+    }
+    await saveTableData(records);
+    return records.reduce((n, r) => n + r.bytes, 0);
+  },
+
+  /**
+   * Makes a stored import's tables queryable again (after a reload, or when another import was
+   * loaded). Returns the table names, or an empty list when no local copy was kept.
+   */
+  async ensureImportLoaded(importId: string): Promise<string[]> {
+    const db = await getEngine();
+    if (loadedImport === importId) return loadedTables;
+    const records = await listTableData(importId);
+    if (records.length === 0) return [];
+    await dropLoaded(db);
+    for (const r of records) {
+      const file = `stored-${importId}-${r.table}.parquet`;
+      await db.registerBuffer(file, r.parquet);
+      await db.query(`CREATE TABLE ${ident(r.table)} AS SELECT * FROM read_parquet('${file}')`);
+      await db.dropFile(file);
+      loadedTables.push(r.table);
+    }
+    loadedImport = importId;
+    return loadedTables;
+  },
+
   async describeEngine(): Promise<string> {
     return (await getEngine()).label;
   },

@@ -3,7 +3,7 @@
 import Dexie from 'dexie';
 import { StocktakeError } from '../core/errors.ts';
 import type { ColumnProfile, ForeignKey, ImportRecord, Inventory, TableProfile } from '../core/types.ts';
-import { StocktakeDb } from './schema.ts';
+import { StocktakeDb, type TableDataRecord } from './schema.ts';
 
 let instance: StocktakeDb | null = null;
 
@@ -49,8 +49,9 @@ export async function saveInventory(inv: Inventory, db = getDb()): Promise<void>
 
 /** Deletes an import and everything recorded for it, in one transaction. */
 export async function deleteImport(importId: string, db = getDb()): Promise<void> {
-  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations], async () => {
+  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations, db.tableData], async () => {
     await db.imports.delete(importId);
+    await db.tableData.where('importId').equals(importId).delete();
     await db.tableProfiles.where('importId').equals(importId).delete();
     await db.columns.where('importId').equals(importId).delete();
     await db.relations.where('importId').equals(importId).delete();
@@ -104,4 +105,19 @@ export async function getSetting<T>(key: string, fallback: T, db = getDb()): Pro
 
 export async function putSetting(key: string, value: unknown, db = getDb()): Promise<void> {
   await db.settings.put({ key, value });
+}
+
+/** Stores the Parquet copies of an import's tables in one transaction (all or none). */
+export async function saveTableData(records: TableDataRecord[], db = getDb()): Promise<void> {
+  try {
+    await db.transaction('rw', db.tableData, async () => {
+      await db.tableData.bulkPut(records);
+    });
+  } catch (e) {
+    toStorageError(e);
+  }
+}
+
+export function listTableData(importId: string, db = getDb()): Promise<TableDataRecord[]> {
+  return db.tableData.where('importId').equals(importId).toArray();
 }

@@ -8,6 +8,17 @@ export interface SettingRecord {
   value: unknown;
 }
 
+/**
+ * A table's rows, kept on this machine as Parquet so later views (quality, tagging, graph) can query an
+ * import after a reload without the user dropping the files again.
+ */
+export interface TableDataRecord {
+  importId: string;
+  table: string;
+  parquet: Uint8Array;
+  bytes: number;
+}
+
 /** A stored relation gets a surrogate key so one import can hold many. */
 export type RelationRecord = ForeignKey & { id?: number };
 
@@ -17,6 +28,7 @@ export class StocktakeDb extends Dexie {
   columns!: Table<ColumnProfile, [string, string, string]>;
   relations!: EntityTable<RelationRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
+  tableData!: Table<TableDataRecord, [string, string]>;
 
   constructor(name = 'stocktake') {
     super(name);
@@ -27,6 +39,7 @@ export class StocktakeDb extends Dexie {
       columns: '[importId+table+name], importId, [importId+table], semanticType',
       relations: '++id, importId, [importId+fromTable], [importId+toTable]',
       settings: 'key',
+      tableData: '[importId+table], importId',
     });
   }
 }

@@ -111,6 +111,17 @@ export class DuckDbWasmEngine implements SqlEngine {
     if (this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
   }
 
+  /** Writes a table as zstd Parquet and returns the bytes (the import's local copy of its rows). */
+  async exportParquet(table: string): Promise<Uint8Array> {
+    const name = `export-${crypto.randomUUID()}.parquet`;
+    await this.conn.query(`COPY "${table.replaceAll('"', '""')}" TO '${name}' (FORMAT parquet, COMPRESSION zstd)`);
+    try {
+      return await this.db.copyFileToBuffer(name);
+    } finally {
+      await this.db.dropFile(name);
+    }
+  }
+
   async close(): Promise<void> {
     await this.conn.close();
     await this.db.terminate();

@@ -55,3 +55,13 @@ export function startImport(name: string, files: PickedFile[], onProgress: (e: P
 export function describeEngine(): Promise<string> {
   return getApi().describeEngine();
 }
+
+/** Keeps a local Parquet copy of the just-built import's tables (for later views after a reload). */
+export function persistTables(importId: string): Promise<number> {
+  return getApi().persistTables(importId);
+}
+
+/** Loads a stored import's tables into the data worker's engine; [] when no local copy exists. */
+export function ensureImportLoaded(importId: string): Promise<string[]> {
+  return getApi().ensureImportLoaded(importId);
+}
