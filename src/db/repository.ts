@@ -3,7 +3,7 @@
 import Dexie from 'dexie';
 import { StocktakeError } from '../core/errors.ts';
 import type { ColumnProfile, ForeignKey, ImportRecord, Inventory, TableProfile } from '../core/types.ts';
-import { StocktakeDb, type TableDataRecord } from './schema.ts';
+import { StocktakeDb, type AnalysisRecord, type ModelRecord, type TableDataRecord } from './schema.ts';
 
 let instance: StocktakeDb | null = null;
 
@@ -49,8 +49,10 @@ export async function saveInventory(inv: Inventory, db = getDb()): Promise<void>
 
 /** Deletes an import and everything recorded for it, in one transaction. */
 export async function deleteImport(importId: string, db = getDb()): Promise<void> {
-  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations, db.tableData], async () => {
+  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations, db.tableData, db.models, db.analyses], async () => {
     await db.imports.delete(importId);
+    await db.models.where('importId').equals(importId).delete();
+    await db.analyses.where('importId').equals(importId).delete();
     await db.tableData.where('importId').equals(importId).delete();
     await db.tableProfiles.where('importId').equals(importId).delete();
     await db.columns.where('importId').equals(importId).delete();
@@ -120,4 +122,43 @@ export async function saveTableData(records: TableDataRecord[], db = getDb()): P
 
 export function listTableData(importId: string, db = getDb()): Promise<TableDataRecord[]> {
   return db.tableData.where('importId').equals(importId).toArray();
+}
+
+/** Stores a trained model as the next version for its (import, table, target). */
+export async function saveModel(model: Omit<ModelRecord, 'id' | 'version'>, db = getDb()): Promise<ModelRecord> {
+  try {
+    return await db.transaction('rw', db.models, async () => {
+      const prev = await db.models.where('[importId+table+target]').equals([model.importId, model.table, model.target]).toArray();
+      const record: ModelRecord = { ...model, version: prev.reduce((v, m) => Math.max(v, m.version), 0) + 1 };
+      record.id = await db.models.add(record);
+      return record;
+    });
+  } catch (e) {
+    toStorageError(e);
+  }
+}
+
+export function listModels(importId?: string, db = getDb()): Promise<ModelRecord[]> {
+  return (importId ? db.models.where('importId').equals(importId) : db.models.toCollection()).reverse().sortBy('createdAt');
+}
+
+export function getModel(id: number, db = getDb()): Promise<ModelRecord | undefined> {
+  return db.models.get(id);
+}
+
+export async function deleteModel(id: number, db = getDb()): Promise<void> {
+  await db.models.delete(id);
+}
+
+/** Keeps the latest result of one analysis kind for an import (replaces the previous one). */
+export async function saveAnalysis(importId: string, kind: string, value: unknown, db = getDb()): Promise<void> {
+  try {
+    await db.analyses.put({ importId, kind, createdAt: Date.now(), value });
+  } catch (e) {
+    toStorageError(e);
+  }
+}
+
+export async function getAnalysis<T>(importId: string, kind: string, db = getDb()): Promise<(AnalysisRecord & { value: T }) | undefined> {
+  return (await db.analyses.get([importId, kind])) as (AnalysisRecord & { value: T }) | undefined;
 }

@@ -19,6 +19,33 @@ export interface TableDataRecord {
   bytes: number;
 }
 
+/** A trained text model: the ONNX bytes with what it was trained on and how well it did (out of fold). */
+export interface ModelRecord {
+  id?: number;
+  importId: string;
+  table: string;
+  textColumns: string[];
+  target: string;
+  /** 1, 2, … per (importId, table, target): retraining adds a version, never overwrites. */
+  version: number;
+  classes: string[];
+  metrics: { accuracy: number; macroF1: number; [k: string]: unknown };
+  /** Hash of the training rows: an unchanged hash means a rerun can reuse this model. */
+  dataFingerprint: string;
+  createdAt: number;
+  onnx: Uint8Array;
+  /** Anything else the trainer reports (settings, warnings, confusion matrix, suspects…). */
+  details: Record<string, unknown>;
+}
+
+/** Results of one analysis (quality report, monitor report, tag results…) kept per import. */
+export interface AnalysisRecord {
+  importId: string;
+  kind: string;
+  createdAt: number;
+  value: unknown;
+}
+
 /** A stored relation gets a surrogate key so one import can hold many. */
 export type RelationRecord = ForeignKey & { id?: number };
 
@@ -29,6 +56,8 @@ export class StocktakeDb extends Dexie {
   relations!: EntityTable<RelationRecord, 'id'>;
   settings!: EntityTable<SettingRecord, 'key'>;
   tableData!: Table<TableDataRecord, [string, string]>;
+  models!: EntityTable<ModelRecord, 'id'>;
+  analyses!: Table<AnalysisRecord, [string, string]>;
 
   constructor(name = 'stocktake') {
     super(name);
@@ -40,6 +69,8 @@ export class StocktakeDb extends Dexie {
       relations: '++id, importId, [importId+fromTable], [importId+toTable]',
       settings: 'key',
       tableData: '[importId+table], importId',
+      models: '++id, importId, [importId+table], [importId+table+target], createdAt',
+      analyses: '[importId+kind], importId',
     });
   }
 }

@@ -5,7 +5,7 @@ import { StocktakeError } from '../core/errors.ts';
 import { isAbortError } from '../core/errors.ts';
 import type { Inventory, ProgressEvent } from '../core/types.ts';
 import { saveInventory } from '../db/repository.ts';
-import { describeEngine, startImport, type ImportJob, type PickedFile } from '../lib/inventory-client.ts';
+import { describeEngine, persistTables, startImport, type ImportJob, type PickedFile } from '../lib/inventory-client.ts';
 import { appErrors } from './errors.svelte.ts';
 import { applyProgressEvent, createFileRows, type FileProgress } from './import-progress.ts';
 import { router } from './router.svelte.ts';
@@ -88,6 +88,9 @@ class ImportJobs {
     }
     this.lastImportId = inventory.import.id;
     this.#finish('done', null, inventory.import.id);
+    // The catalog is stored; the local Parquet copy of the rows follows in the background. If it fails
+    // (quota), the catalog stays valid and views that need rows ask for the files again.
+    persistTables(inventory.import.id).catch((e: unknown) => appErrors.report(e));
     router.go({ view: 'catalog', importId: inventory.import.id });
     return inventory.import.id;
   }
