@@ -14,7 +14,8 @@ function readCsvCall(t: PreparedTable, virtualFile: string, lenient: boolean): s
   ];
   // Rows with too few or too many fields were found by the ingest scan: pad instead of failing.
   // Long rows add `columnN` columns past the header, which the warning explains.
-  if (lenient || (t.csv?.raggedRows ?? 0) > 0) opts.push('null_padding=true');
+  // DuckDB 1.4's parallel reader refuses null_padding when quoted fields hold newlines, so it is off.
+  if (lenient || (t.csv?.raggedRows ?? 0) > 0) opts.push('null_padding=true', 'parallel=false');
   if (lenient) {
     // Types from the whole file (not the first 20,480 rows), rows that still cannot be read skipped,
     // and room for very long text fields.

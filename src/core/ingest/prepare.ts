@@ -429,7 +429,7 @@ function raggedWarning(path: string, sniffed: SniffedCsv, scan: CsvScan): Import
   };
 }
 
-/** Emits at most ~20 `read` events per file. */
+/** One `read` progress event; callers space them to about 20 per file. */
 function reportRead(ctx: Context, file: string, bytes: number, total: number): void {
   ctx.onProgress?.({ kind: 'read', file, bytes, total });
 }
