@@ -1,9 +1,11 @@
 // Data worker: owns DuckDB-WASM. Builds an import's inventory off the main thread, keeps a local
-// Parquet copy of its tables in IndexedDB, and reloads a stored import's tables for later views.
+// compressed copy of its tables in IndexedDB, and reloads a stored import's tables for later views.
 import { expose } from 'comlink';
 import { ident } from '../src/core/engine/sql-engine.ts';
+import { StocktakeError } from '../src/core/errors.ts';
 import { buildInventory } from '../src/core/inventory/build-inventory.ts';
 import { sourceFromBlob } from '../src/core/ingest/source.ts';
+import { buildTagJobSql, type TagJob } from '../src/core/tagging/plan-tag-jobs.ts';
 import type { Inventory, ProgressHandler } from '../src/core/types.ts';
 import { listTableData, saveTableData } from '../src/db/repository.ts';
 import { DuckDbWasmEngine } from '../src/engine/duckdb-wasm.ts';
@@ -42,14 +44,14 @@ const api = {
     return inventory;
   },
 
-  /** Saves Parquet copies of the loaded import's tables; run after the catalog is stored. */
+  /** Saves compressed copies of the loaded import's tables; run after the catalog is stored. */
   async persistTables(importId: string): Promise<number> {
     const db = await getEngine();
     if (loadedImport !== importId) return 0;
     const records = [];
     for (const table of loadedTables) {
-      const parquet = await db.exportParquet(table);
-      records.push({ importId, table, parquet, bytes: parquet.byteLength });
+      const csvGzip = await db.exportCsvGzip(table);
+      records.push({ importId, table, csvGzip, bytes: csvGzip.byteLength });
     }
     await saveTableData(records);
     return records.reduce((n, r) => n + r.bytes, 0);
@@ -66,9 +68,9 @@ const api = {
     if (records.length === 0) return [];
     await dropLoaded(db);
     for (const r of records) {
-      const file = `stored-${importId}-${r.table}.parquet`;
-      await db.registerBuffer(file, r.parquet);
-      await db.query(`CREATE TABLE ${ident(r.table)} AS SELECT * FROM read_parquet('${file}')`);
+      const file = `stored-${importId}-${loadedTables.length}.csv.gz`;
+      await db.registerBuffer(file, r.csvGzip);
+      await db.query(`CREATE TABLE ${ident(r.table)} AS SELECT * FROM read_csv('${file}', header=true, sample_size=-1)`);
       await db.dropFile(file);
       loadedTables.push(r.table);
     }
@@ -76,10 +78,36 @@ const api = {
     return loadedTables;
   },
 
+  /**
+   * Reads one tagging job's rows of a stored import in file order: `rows[i]` is the 0-based data row
+   * of the file, `texts[c][i]` text column c and `labels[i]` the target (null when missing).
+   */
+  async readTagRows(importId: string, job: TagJob): Promise<TagRows> {
+    const tables = await api.ensureImportLoaded(importId);
+    if (!tables.includes(job.table)) {
+      throw new StocktakeError('NO_TABLES', `The rows of “${job.table}” are not stored on this machine; import the files again.`);
+    }
+    const db = await getEngine();
+    const result = await db.query<Record<string, unknown>>(buildTagJobSql(job));
+    const asText = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    return {
+      rows: result.map((r) => Number(r.row)),
+      texts: job.text.map((_, i) => result.map((r) => asText(r[`t${i}`]))),
+      labels: result.map((r) => asText(r.y)),
+    };
+  },
+
   async describeEngine(): Promise<string> {
     return (await getEngine()).label;
   },
 };
+
+/** A tagging job's rows as read by `readTagRows`. */
+export interface TagRows {
+  rows: number[];
+  texts: (string | null)[][];
+  labels: (string | null)[];
+}
 
 export type InventoryApi = typeof api;
 expose(api);

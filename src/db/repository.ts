@@ -109,7 +109,7 @@ export async function putSetting(key: string, value: unknown, db = getDb()): Pro
   await db.settings.put({ key, value });
 }
 
-/** Stores the Parquet copies of an import's tables in one transaction (all or none). */
+/** Stores the compressed copies of an import's tables in one transaction (all or none). */
 export async function saveTableData(records: TableDataRecord[], db = getDb()): Promise<void> {
   try {
     await db.transaction('rw', db.tableData, async () => {

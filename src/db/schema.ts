@@ -9,13 +9,14 @@ export interface SettingRecord {
 }
 
 /**
- * A table's rows, kept on this machine as Parquet so later views (quality, tagging, graph) can query an
+ * A table's rows, kept on this machine as gzipped CSV so later views (quality, tagging, graph) can query an
  * import after a reload without the user dropping the files again.
  */
 export interface TableDataRecord {
   importId: string;
   table: string;
-  parquet: Uint8Array;
+  /** Gzipped CSV with a header, as DuckDB wrote it. */
+  csvGzip: Uint8Array;
   bytes: number;
 }
 

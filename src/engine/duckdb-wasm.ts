@@ -82,6 +82,9 @@ export class DuckDbWasmEngine implements SqlEngine {
     const threads = isCoi ? Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) : 1;
     await db.open({ query: { castBigIntToDouble: false }, maximumThreads: threads });
     const conn = await db.connect();
+    // Extensions would be fetched from the network: fail at once instead of hanging offline.
+    await conn.query('SET autoinstall_known_extensions = false');
+    await conn.query('SET autoload_known_extensions = false');
     const version = await db.getVersion();
     return new DuckDbWasmEngine(`duckdb-wasm ${version} ${isCoi ? 'coi' : 'eh'} (${threads} thread${threads > 1 ? 's' : ''})`, db, conn, worker, threads);
   }
@@ -111,10 +114,13 @@ export class DuckDbWasmEngine implements SqlEngine {
     if (this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
   }
 
-  /** Writes a table as zstd Parquet and returns the bytes (the import's local copy of its rows). */
-  async exportParquet(table: string): Promise<Uint8Array> {
-    const name = `export-${crypto.randomUUID()}.parquet`;
-    await this.conn.query(`COPY "${table.replaceAll('"', '""')}" TO '${name}' (FORMAT parquet, COMPRESSION zstd)`);
+  /**
+   * Writes a table as gzipped CSV and returns the bytes (the import's local copy of its rows).
+   * CSV, not Parquet: DuckDB-WASM 1.32 has no Parquet writer without its network-loaded extension.
+   */
+  async exportCsvGzip(table: string): Promise<Uint8Array> {
+    const name = `export-${crypto.randomUUID()}.csv.gz`;
+    await this.conn.query(`COPY "${table.replaceAll('"', '""')}" TO '${name}' (FORMAT csv, HEADER, COMPRESSION gzip)`);
     try {
       return await this.db.copyFileToBuffer(name);
     } finally {

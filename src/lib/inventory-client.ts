@@ -2,7 +2,10 @@
 // terminates the worker (DuckDB included) and the next job starts a fresh one lazily.
 import { proxy, wrap, type Remote } from 'comlink';
 import type { Inventory, ProgressEvent } from '../core/types.ts';
-import type { InventoryApi } from '../../workers/inventory.worker.ts';
+import type { TagJob } from '../core/tagging/plan-tag-jobs.ts';
+import type { InventoryApi, TagRows } from '../../workers/inventory.worker.ts';
+
+export type { TagRows };
 
 /** A file picked or dropped by the user, with its path inside the folder or drop (`dir/a.csv`). */
 export interface PickedFile {
@@ -56,7 +59,7 @@ export function describeEngine(): Promise<string> {
   return getApi().describeEngine();
 }
 
-/** Keeps a local Parquet copy of the just-built import's tables (for later views after a reload). */
+/** Keeps a local compressed copy of the just-built import's tables (for later views after a reload). */
 export function persistTables(importId: string): Promise<number> {
   return getApi().persistTables(importId);
 }
@@ -64,4 +67,9 @@ export function persistTables(importId: string): Promise<number> {
 /** Loads a stored import's tables into the data worker's engine; [] when no local copy exists. */
 export function ensureImportLoaded(importId: string): Promise<string[]> {
   return getApi().ensureImportLoaded(importId);
+}
+
+/** Reads one tagging job's texts and labels (with their file rows) from a stored import. */
+export function readTagRows(importId: string, job: TagJob): Promise<TagRows> {
+  return getApi().readTagRows(importId, job);
 }

@@ -1,7 +1,7 @@
 // The ingest layer's entry point: expands zips, sniffs format and encoding, transcodes to UTF-8 in a
 // streaming pass, scans CSV structure, and yields one prepared table (or one issue) per file or sheet.
 import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { isAbortError, throwIfAborted, type ErrorCode } from '../errors.ts';
+import { isAbortError, StocktakeError, throwIfAborted, type ErrorCode } from '../errors.ts';
 import type { FileFormat, ImportIssue, ProgressHandler, TextEncoding } from '../types.ts';
 import { concatBytes } from './concat-bytes.ts';
 import { CsvScanner, sniffCsv, type CsvScan, type SniffedCsv } from './csv-dialect.ts';
@@ -16,6 +16,7 @@ import {
   tallyCjk,
 } from './encoding.ts';
 import { sourceFromBytes, type SourceFile } from './source.ts';
+import { parseJsonArray, parseJsonLines, parseParquet, recordsToCsv } from './records-to-csv.ts';
 import { isXlsxEntries, readXlsxSheets } from './xlsx.ts';
 
 export { buildLoadSql, buildLoadSqlFallback } from './load-sql.ts';
@@ -168,14 +169,23 @@ async function* prepareFileUnsafe(src: SourceFile, ctx: Context, depth: number):
       return;
     }
     reportRead(ctx, path, src.size, src.size);
+    let csvBytes: Uint8Array;
+    try {
+      csvBytes = recordsToCsv(await parseParquet(whole ?? (await src.bytes()), path));
+    } catch (e) {
+      if (!(e instanceof StocktakeError)) throw e;
+      yield fail('error', e.code, path, e.message);
+      return;
+    }
     const table: PreparedTable = {
       table: claimName(ctx, stemOf(path)),
       file: path,
       format: 'parquet',
       encoding: 'binary',
       bytes: src.size,
-      reader: 'parquet',
-      data: whole ? { kind: 'bytes', bytes: whole } : { kind: 'source', source: src },
+      reader: 'csv',
+      csv: { delimiter: ',', quote: '"', header: true },
+      data: { kind: 'bytes', bytes: csvBytes },
       warnings: [],
     };
     yield { ok: true, table };
@@ -400,16 +410,31 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
     warnings.push({ severity: 'warning', code: 'ENCODING_GUESSED', file: path, message: `${path} has no byte-order mark; read as ${bomless16.toUpperCase()} from its NUL-byte pattern.` });
   }
 
+  if (format === 'json' || format === 'jsonl') {
+    // JSON reaches the engine as CSV (see records-to-csv.ts).
+    try {
+      const utf8 = data.kind === 'bytes' ? data.bytes : await data.source.bytes();
+      const text = new TextDecoder().decode(utf8);
+      const records = format === 'json' ? parseJsonArray(text, path) : parseJsonLines(text, path);
+      data = { kind: 'bytes', bytes: recordsToCsv(records) };
+    } catch (e) {
+      if (!(e instanceof StocktakeError)) throw e;
+      yield fail('error', e.code, path, e.message, e.line);
+      return;
+    }
+  }
+  const isJson = format === 'json' || format === 'jsonl';
   const table: PreparedTable = {
     table: claimName(ctx, stemOf(path)),
     file: path,
     format,
     encoding,
     bytes: src.size,
-    reader: format === 'json' || format === 'jsonl' ? 'json' : 'csv',
+    reader: 'csv',
     data,
     warnings,
   };
+  if (isJson) table.csv = { delimiter: ',', quote: '"', header: true };
   if (sniffed && scan) {
     table.csv = { delimiter: sniffed.delimiter, quote: sniffed.quote, header: sniffed.header, columns: sniffed.columns, raggedRows: scan.raggedRows };
     table.rows = scan.rows;

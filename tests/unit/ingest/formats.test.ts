@@ -56,13 +56,14 @@ describe('text formats', () => {
     const lines = '{"id":1,"ok":true}\n{"id":2,"ok":false}\n{"id":3,"ok":null}\n';
     const results = await collect([src('cities.json', array), src('events.jsonl', lines), src('events2.json', lines)]);
     const [a, b, c] = tablesOf(results);
-    expect(a).toMatchObject({ table: 'cities', format: 'json', reader: 'json' });
-    expect(b).toMatchObject({ table: 'events', format: 'jsonl', reader: 'json' });
-    expect(c).toMatchObject({ table: 'events2', format: 'jsonl', reader: 'json' });
+    // JSON reaches the engine as CSV (DuckDB-WASM has no json extension offline); nested values as JSON text.
+    expect(a).toMatchObject({ table: 'cities', format: 'json', reader: 'csv' });
+    expect(b).toMatchObject({ table: 'events', format: 'jsonl', reader: 'csv' });
+    expect(c).toMatchObject({ table: 'events2', format: 'jsonl', reader: 'csv' });
     await loadTable(engine, a);
     expect(await rowsOf(engine, 'cities', 'id')).toEqual([
-      { id: 1, city: 'São Paulo', tags: ['a'] },
-      { id: 2, city: '上海', tags: [] },
+      { id: 1, city: 'São Paulo', tags: '["a"]' },
+      { id: 2, city: '上海', tags: '[]' },
     ]);
     await loadTable(engine, b);
     expect(await rowsOf(engine, 'events', 'id')).toEqual([
@@ -84,12 +85,11 @@ describe('text formats', () => {
 });
 
 describe('parquet', () => {
-  it('passes Parquet bytes through and loads them with read_parquet', async () => {
+  it('reads Parquet in JavaScript and hands the engine CSV', async () => {
     const bytes = await writeParquet(engine, "SELECT range AS id, 'sku-' || range AS sku, range * 1.5 AS price FROM range(5)");
     const results = await collect([sourceFromBytes('data/products.parquet', bytes), sourceFromBytes('products-no-ext', bytes)]);
     const [a, b] = tablesOf(results);
-    expect(a).toMatchObject({ table: 'products', format: 'parquet', encoding: 'binary', reader: 'parquet', bytes: bytes.byteLength });
-    expect(a.data).toEqual({ kind: 'bytes', bytes });
+    expect(a).toMatchObject({ table: 'products', format: 'parquet', encoding: 'binary', reader: 'csv', bytes: bytes.byteLength });
     expect(b).toMatchObject({ table: 'products-no-ext', format: 'parquet' });
     await loadTable(engine, a);
     const rows = await rowsOf(engine, 'products', 'id');
