@@ -12,6 +12,8 @@ Commands:
       Quality checks, suggested rules and a fix recipe; --apply writes cleaned CSV + Parquet.
   audit <old> <new> [--fail-on warn|error] [--format json|md] [--thresholds t.json]
       Diff a new export against an earlier one; exits 1 when an alert at or above --fail-on fires.
+  recs <folder|zip|files...> [--json out.json] [--user|--item|--time table.col]
+      Interaction diagnostics and baseline recommenders (popularity, item-kNN, EASE) with Recall/NDCG/MAP@K.
 `;
 
 const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
@@ -19,6 +21,7 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
   tag: async () => (await import('./commands/tag.ts')).runTagCommand,
   quality: async () => (await import('./commands/quality.ts')).runQualityCommand,
   audit: async () => (await import('./commands/audit.ts')).runAuditCommand,
+  recs: async () => (await import('./commands/recs.ts')).runRecsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
