@@ -12,6 +12,8 @@ Commands:
       Quality checks, suggested rules and a fix recipe; --apply writes cleaned CSV + Parquet.
   audit <old> <new> [--fail-on warn|error] [--format json|md] [--thresholds t.json]
       Diff a new export against an earlier one; exits 1 when an alert at or above --fail-on fires.
+  graph <folder|zip|files...> [--json out.json] [--format graphml|jsonld|csv|json --out FILE] [--max-users N] [--top-k K]
+      Knowledge graph in d3 node-link JSON; with csv, FILE gets the nodes and FILE.edges.csv the edges.
   recs <folder|zip|files...> [--json out.json] [--user|--item|--time table.col]
       Interaction diagnostics and baseline recommenders (popularity, item-kNN, EASE) with Recall/NDCG/MAP@K.
 `;
@@ -21,6 +23,7 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
   tag: async () => (await import('./commands/tag.ts')).runTagCommand,
   quality: async () => (await import('./commands/quality.ts')).runQualityCommand,
   audit: async () => (await import('./commands/audit.ts')).runAuditCommand,
+  graph: async () => (await import('./commands/graph.ts')).runGraphCommand,
   recs: async () => (await import('./commands/recs.ts')).runRecsCommand,
 };
 
