@@ -4,8 +4,16 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { Inventory, ProgressEvent } from '../core/types.ts';
 import type { TagJob } from '../core/tagging/plan-tag-jobs.ts';
 import type { InventoryApi, TagRows } from '../../workers/inventory.worker.ts';
+import type { CleanedExport, QualityProgress } from '../../workers/inventory.worker.ts';
+import type { Recipe, StepPreview } from '../core/quality/recipe.ts';
+import type { QualityRule, RuleResult } from '../core/quality/suggest-rules.ts';
+import type { QualityReport } from '../core/quality/types.ts';
+import type { InteractionSpec, LoadReport } from '../core/recsys/detect-interactions.ts';
+import type { InteractionLog } from '../core/recsys/interactions.ts';
+import type { KnowledgeGraph } from '../core/graph/types.ts';
 
 export type { TagRows };
+export type { CleanedExport, QualityProgress };
 
 /** A file picked or dropped by the user, with its path inside the folder or drop (`dir/a.csv`). */
 export interface PickedFile {
@@ -72,4 +80,34 @@ export function ensureImportLoaded(importId: string): Promise<string[]> {
 /** Reads one tagging job's texts and labels (with their file rows) from a stored import. */
 export function readTagRows(importId: string, job: TagJob): Promise<TagRows> {
   return getApi().readTagRows(importId, job);
+}
+
+/** Runs every quality check over a stored import in the data worker. */
+export function runQuality(importId: string, inventory: Inventory, onProgress: (p: QualityProgress) => void = () => {}): Promise<QualityReport> {
+  return getApi().runQuality(importId, inventory, proxy(onProgress));
+}
+
+/** Counts what step `index` of `recipe` changes, before it is kept. */
+export function previewRecipeStep(importId: string, recipe: Recipe, index: number): Promise<StepPreview> {
+  return getApi().previewRecipeStep(importId, recipe, index);
+}
+
+/** One table cleaned by the recipe, as CSV or Parquet bytes, with its cleaning log. */
+export function exportCleaned(importId: string, recipe: Recipe, table: string, format: 'csv' | 'parquet'): Promise<CleanedExport> {
+  return getApi().exportCleaned(importId, recipe, table, format);
+}
+
+/** Runs a rule suite over a stored import. */
+export function runRules(importId: string, rules: QualityRule[]): Promise<RuleResult[]> {
+  return getApi().runRules(importId, rules);
+}
+
+/** Builds the knowledge graph of a stored import in the data worker. */
+export function buildGraph(importId: string, inventory: Inventory): Promise<KnowledgeGraph> {
+  return getApi().buildGraph(importId, inventory);
+}
+
+/** Reads a stored import's interaction log (typed arrays, transferred) as described by `spec`. */
+export function loadInteractionLog(importId: string, inventory: Inventory, spec: InteractionSpec): Promise<{ log: InteractionLog; report: LoadReport }> {
+  return getApi().loadInteractions(importId, inventory, spec);
 }

@@ -2,11 +2,11 @@
 // Pure, so the mapping is tested in Node; router.svelte.ts wires it to `location.hash`.
 
 /** Sections of one import shown in the nav bar. Later views get added here and to parseRoute. */
-export type ImportSection = 'catalog' | 'relations' | 'quality' | 'tagging' | 'graph' | 'monitor' | 'recs' | 'share';
+export type ImportSection = 'catalog' | 'relations' | 'quality' | 'tagging' | 'models' | 'graph' | 'monitor' | 'recs' | 'share';
 
 /** Sections the app can show today, in nav order; the rest are reserved for later views. */
-export const AVAILABLE_SECTIONS: readonly ImportSection[] = ['catalog', 'relations'];
-export const PLANNED_SECTIONS: readonly ImportSection[] = ['quality', 'tagging', 'graph', 'monitor', 'recs', 'share'];
+export const AVAILABLE_SECTIONS: readonly ImportSection[] = ['catalog', 'relations', 'quality', 'tagging', 'models', 'graph', 'monitor'];
+export const PLANNED_SECTIONS: readonly ImportSection[] = ['recs', 'share'];
 
 export type Route =
   | { view: 'home' }
@@ -14,6 +14,12 @@ export type Route =
   | { view: 'table'; importId: string; table: string }
   | { view: 'column'; importId: string; table: string; column: string }
   | { view: 'relations'; importId: string }
+  | { view: 'quality'; importId: string }
+  | { view: 'tagging'; importId: string }
+  | { view: 'models'; importId: string }
+  | { view: 'monitor'; importId: string }
+  | { view: 'alerts'; importId: string }
+  | { view: 'graph'; importId: string }
   | { view: 'planned'; importId: string; section: ImportSection }
   | { view: 'not-found'; path: string };
 
@@ -39,6 +45,11 @@ export function parseRoute(hash: string): Route {
     return { view: 'column', importId, table: rest[1], column: rest[3] };
   }
   if (rest.length === 1 && rest[0] === 'relations') return { view: 'relations', importId };
+  if (rest.length === 1 && rest[0] === 'quality') return { view: 'quality', importId };
+  if (rest.length === 1 && (rest[0] === 'tagging' || rest[0] === 'models')) return { view: rest[0], importId };
+  if (rest.length === 1 && rest[0] === 'monitor') return { view: 'monitor', importId };
+  if (rest.length === 1 && rest[0] === 'graph') return { view: 'graph', importId };
+  if (rest.length === 2 && rest[0] === 'monitor' && rest[1] === 'alerts') return { view: 'alerts', importId };
   if (rest.length === 1 && (PLANNED_SECTIONS as readonly string[]).includes(rest[0])) {
     return { view: 'planned', importId, section: rest[0] as ImportSection };
   }
@@ -59,6 +70,17 @@ export function hrefFor(route: Route): string {
       return `#/import/${e(route.importId)}/table/${e(route.table)}/column/${e(route.column)}`;
     case 'relations':
       return `#/import/${e(route.importId)}/relations`;
+    case 'quality':
+      return `#/import/${e(route.importId)}/quality`;
+    case 'tagging':
+    case 'models':
+      return `#/import/${e(route.importId)}/${route.view}`;
+    case 'monitor':
+      return `#/import/${e(route.importId)}/monitor`;
+    case 'alerts':
+      return `#/import/${e(route.importId)}/monitor/alerts`;
+    case 'graph':
+      return `#/import/${e(route.importId)}/graph`;
     case 'planned':
       return `#/import/${e(route.importId)}/${route.section}`;
     case 'not-found':
@@ -70,6 +92,10 @@ export function hrefFor(route: Route): string {
 export function sectionHref(importId: string, section: ImportSection): string {
   if (section === 'catalog') return hrefFor({ view: 'catalog', importId });
   if (section === 'relations') return hrefFor({ view: 'relations', importId });
+  if (section === 'quality') return hrefFor({ view: 'quality', importId });
+  if (section === 'tagging' || section === 'models') return hrefFor({ view: section, importId });
+  if (section === 'monitor') return hrefFor({ view: 'monitor', importId });
+  if (section === 'graph') return hrefFor({ view: 'graph', importId });
   return hrefFor({ view: 'planned', importId, section });
 }
 
@@ -87,6 +113,16 @@ export function sectionOf(route: Route): ImportSection | null {
       return 'catalog';
     case 'relations':
       return 'relations';
+    case 'quality':
+      return 'quality';
+    case 'tagging':
+    case 'models':
+      return route.view;
+    case 'monitor':
+    case 'alerts':
+      return 'monitor';
+    case 'graph':
+      return 'graph';
     case 'planned':
       return route.section;
     default:

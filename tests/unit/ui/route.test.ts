@@ -15,7 +15,13 @@ describe('routes', () => {
       column: 'order_id',
     });
     expect(parseRoute('#/import/abc/relations')).toEqual({ view: 'relations', importId: 'abc' });
-    expect(parseRoute('#/import/abc/quality')).toEqual({ view: 'planned', importId: 'abc', section: 'quality' });
+    expect(parseRoute('#/import/abc/monitor')).toEqual({ view: 'monitor', importId: 'abc' });
+    expect(parseRoute('#/import/abc/monitor/alerts')).toEqual({ view: 'alerts', importId: 'abc' });
+    expect(hrefFor({ view: 'alerts', importId: 'a b' })).toBe('#/import/a%20b/monitor/alerts');
+    expect(sectionOf({ view: 'alerts', importId: 'abc' })).toBe('monitor');
+    expect(parseRoute('#/import/abc/quality')).toEqual({ view: 'quality', importId: 'abc' });
+    expect(hrefFor({ view: 'quality', importId: 'a b' })).toBe('#/import/a%20b/quality');
+    expect(sectionOf({ view: 'quality', importId: 'abc' })).toBe('quality');
     expect(parseRoute('#/nowhere')).toEqual({ view: 'not-found', path: '/nowhere' });
     expect(parseRoute('#/import/abc/table')).toEqual({ view: 'not-found', path: '/import/abc/table' });
   });
