@@ -28,12 +28,23 @@ export interface BuildInventoryResult {
   tableNames: string[];
 }
 
-/** Guesses a dataset name from file paths: the shared top folder, else the first file's stem. */
+/**
+ * Guesses a dataset name from file paths: their shared top folder or zip name; else the prefix the
+ * file stems share (`olist_orders…`, `olist_items…` → `olist`); else the first file's stem.
+ */
 export function guessDatasetName(paths: string[]): string {
+  if (paths.length === 0) return '';
   const tops = new Set(paths.map((p) => (p.includes('/') ? p.split('/')[0] : '')));
   if (tops.size === 1 && !tops.has('')) return [...tops][0].replace(/\.zip$/i, '');
-  const first = paths[0] ?? 'import';
-  return first.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const names = paths.map((p) => p.split('/').pop()!);
+  const stems = names.map((n) => n.replace(/\.[^.]+$/, '') || n);
+  if (stems.length > 1) {
+    let prefix = stems[0];
+    for (const s of stems) while (!s.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    const cut = prefix.replace(/[^_\-. ]*$/, '').replace(/[_\-. ]+$/, '');
+    if (cut.length >= 3) return cut;
+  }
+  return stems[0];
 }
 
 function newId(): string {

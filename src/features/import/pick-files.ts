@@ -59,11 +59,3 @@ function sortPicked(files: PickedFile[]): PickedFile[] {
   return files.filter((f) => !f.path.split('/').some(isHidden)).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The dataset name for a set of paths: their shared top folder or zip name, else the first file's stem. */
-export function guessDatasetName(paths: string[]): string {
-  if (paths.length === 0) return '';
-  const tops = new Set(paths.map((p) => (p.includes('/') ? p.split('/')[0] : '')));
-  if (tops.size === 1 && !tops.has('')) return [...tops][0];
-  const first = paths[0].split('/').pop()!;
-  return first.replace(/\.[^.]+$/, '') || first;
-}

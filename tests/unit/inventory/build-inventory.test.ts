@@ -75,5 +75,8 @@ describe('guessDatasetName', () => {
     expect(guessDatasetName(['olist/a.csv', 'olist/b.csv'])).toBe('olist');
     expect(guessDatasetName(['orders.csv', 'items.csv'])).toBe('orders');
     expect(guessDatasetName(['shop.zip'])).toBe('shop');
+    expect(guessDatasetName(['olist_orders_dataset.csv', 'olist_items_dataset.csv'])).toBe('olist');
+    expect(guessDatasetName(['a/x.csv', 'b/y.csv'])).toBe('x');
+    expect(guessDatasetName([])).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 // Dataset names guessed from picked paths.
 import { describe, expect, it } from 'vitest';
-import { guessDatasetName, pickedFromFileList } from '../../../src/features/import/pick-files.ts';
+import { pickedFromFileList } from '../../../src/features/import/pick-files.ts';
+import { guessDatasetName } from '../../../src/core/inventory/build-inventory.ts';
 
 describe('guessDatasetName', () => {
   it('uses the shared folder, else the first file stem (zip names included)', () => {
