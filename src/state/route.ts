@@ -5,8 +5,8 @@
 export type ImportSection = 'catalog' | 'relations' | 'quality' | 'tagging' | 'models' | 'graph' | 'monitor' | 'recs' | 'share';
 
 /** Sections the app can show today, in nav order; the rest are reserved for later views. */
-export const AVAILABLE_SECTIONS: readonly ImportSection[] = ['catalog', 'relations', 'quality', 'tagging', 'models', 'graph', 'monitor'];
-export const PLANNED_SECTIONS: readonly ImportSection[] = ['recs', 'share'];
+export const AVAILABLE_SECTIONS: readonly ImportSection[] = ['catalog', 'relations', 'quality', 'tagging', 'models', 'graph', 'monitor', 'recs'];
+export const PLANNED_SECTIONS: readonly ImportSection[] = ['share'];
 
 export type Route =
   | { view: 'home' }
@@ -20,6 +20,7 @@ export type Route =
   | { view: 'monitor'; importId: string }
   | { view: 'alerts'; importId: string }
   | { view: 'graph'; importId: string }
+  | { view: 'recs'; importId: string }
   | { view: 'planned'; importId: string; section: ImportSection }
   | { view: 'not-found'; path: string };
 
@@ -50,6 +51,7 @@ export function parseRoute(hash: string): Route {
   if (rest.length === 1 && rest[0] === 'monitor') return { view: 'monitor', importId };
   if (rest.length === 1 && rest[0] === 'graph') return { view: 'graph', importId };
   if (rest.length === 2 && rest[0] === 'monitor' && rest[1] === 'alerts') return { view: 'alerts', importId };
+  if (rest.length === 1 && rest[0] === 'recs') return { view: 'recs', importId };
   if (rest.length === 1 && (PLANNED_SECTIONS as readonly string[]).includes(rest[0])) {
     return { view: 'planned', importId, section: rest[0] as ImportSection };
   }
@@ -81,6 +83,8 @@ export function hrefFor(route: Route): string {
       return `#/import/${e(route.importId)}/monitor/alerts`;
     case 'graph':
       return `#/import/${e(route.importId)}/graph`;
+    case 'recs':
+      return `#/import/${e(route.importId)}/recs`;
     case 'planned':
       return `#/import/${e(route.importId)}/${route.section}`;
     case 'not-found':
@@ -96,6 +100,7 @@ export function sectionHref(importId: string, section: ImportSection): string {
   if (section === 'tagging' || section === 'models') return hrefFor({ view: section, importId });
   if (section === 'monitor') return hrefFor({ view: 'monitor', importId });
   if (section === 'graph') return hrefFor({ view: 'graph', importId });
+  if (section === 'recs') return hrefFor({ view: 'recs', importId });
   return hrefFor({ view: 'planned', importId, section });
 }
 
@@ -123,6 +128,8 @@ export function sectionOf(route: Route): ImportSection | null {
       return 'monitor';
     case 'graph':
       return 'graph';
+    case 'recs':
+      return 'recs';
     case 'planned':
       return route.section;
     default:
