@@ -4,6 +4,8 @@
 import type { Recipe, RecipeStep } from '../core/quality/recipe.ts';
 import { suggestRecipe } from '../core/quality/suggest-recipe.ts';
 import { RULES_FORMAT, RULES_VERSION, type QualityRule } from '../core/quality/suggest-rules.ts';
+import type { ImportRecord } from '../core/types.ts';
+import type { AcceptedFix } from './tagging-plan.ts';
 import type { QualityDimension, QualityIssue, QualityReport, QualitySeverity, ValueCluster } from '../core/quality/types.ts';
 
 export type IssueGrouping = 'table' | 'dimension';
@@ -196,6 +198,8 @@ export function stepDetail(step: RecipeStep): string {
       return step.reason;
     case 'cap-outliers':
       return `[${step.lower ?? '−∞'}, ${step.upper ?? '∞'}]`;
+    case 'relabel-rows':
+      return step.fixes.slice(0, 3).map((f) => `#${f.row} → ${JSON.stringify(f.to)}`).join('; ') + (step.fixes.length > 3 ? ` … (${step.fixes.length})` : '');
     case 'drop-duplicate-rows':
       return step.columns?.length ? step.columns.join(', ') : '*';
     case 'drop-orphans':
@@ -203,4 +207,67 @@ export function stepDetail(step: RecipeStep): string {
     default:
       return '';
   }
+}
+
+/** Where an inherited rule suite came from: an earlier import of the same dataset. */
+export interface InheritedSuite {
+  fromImportId: string;
+  fromCreatedAt: number;
+  rules: QualityRule[];
+}
+
+/**
+ * The earlier imports of the same dataset (same `name`, created before `currentId`), newest first:
+ * the order in which to look for a rule suite to re-run on `currentId`. Empty when it is unknown.
+ */
+export function listInheritCandidates(imports: readonly Pick<ImportRecord, 'id' | 'name' | 'createdAt'>[], currentId: string): string[] {
+  const current = imports.find((i) => i.id === currentId);
+  if (!current) return [];
+  return imports
+    .filter((i) => i.id !== currentId && i.name === current.name && i.createdAt < current.createdAt)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((i) => i.id);
+}
+
+/**
+ * The suite to re-run on `currentId`: none when it keeps rules of its own, else the most recent earlier
+ * import of the same dataset whose suite has at least one rule (`suites` maps import id → its suite).
+ */
+export function selectInheritedSuite(
+  imports: readonly Pick<ImportRecord, 'id' | 'name' | 'createdAt'>[],
+  currentId: string,
+  suites: Readonly<Record<string, RuleSuiteState | undefined>>,
+): InheritedSuite | null {
+  if ((suites[currentId]?.rules.length ?? 0) > 0) return null;
+  const byId = new Map(imports.map((i) => [i.id, i]));
+  for (const id of listInheritCandidates(imports, currentId)) {
+    const suite = suites[id];
+    if (suite && suite.rules.length > 0) return { fromImportId: id, fromCreatedAt: byId.get(id)!.createdAt, rules: suite.rules };
+  }
+  return null;
+}
+
+/**
+ * One relabel-rows step per table and column from the accepted tagging fixes (a later fix of the same
+ * cell wins); fixes whose value does not change are left out. Ordered by table, column.
+ */
+export function buildRelabelSteps(fixes: readonly AcceptedFix[]): RecipeStep[] {
+  const groups = new Map<string, { table: string; column: string; rows: Map<number, string> }>();
+  for (const f of [...fixes].sort((a, b) => a.acceptedAt - b.acceptedAt)) {
+    const key = JSON.stringify([f.table, f.column]);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { table: f.table, column: f.column, rows: new Map() }));
+    if (f.from === f.to) g.rows.delete(f.row);
+    else g.rows.set(f.row, f.to);
+  }
+  return [...groups.values()]
+    .filter((g) => g.rows.size > 0)
+    .sort((a, b) => (a.table === b.table ? a.column.localeCompare(b.column) : a.table.localeCompare(b.table)))
+    .map((g) => ({
+      kind: 'relabel-rows',
+      table: g.table,
+      column: g.column,
+      fixes: [...g.rows].sort((a, b) => a[0] - b[0]).map(([row, to]) => ({ row, to })),
+      note: `accepted mislabel fixes (${g.rows.size})`,
+    }));
 }

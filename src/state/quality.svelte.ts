@@ -6,13 +6,17 @@ import { suggestRecipe } from '../core/quality/suggest-recipe.ts';
 import { rulesToSql, serializeRules, suggestRules, type QualityRule, type RuleResult } from '../core/quality/suggest-rules.ts';
 import type { QualityReport } from '../core/quality/types.ts';
 import type { Inventory } from '../core/types.ts';
-import { getAnalysis, loadInventory, saveAnalysis } from '../db/repository.ts';
+import { getAnalysis, listImports, loadInventory, saveAnalysis } from '../db/repository.ts';
 import { exportCleaned, previewRecipeStep, runQuality, runRules } from '../lib/inventory-client.ts';
 import { appErrors } from './errors.svelte.ts';
 import { LiveValue } from './live.svelte.ts';
 import {
   acceptRule,
   addSteps,
+  buildRelabelSteps,
+  listInheritCandidates,
+  selectInheritedSuite,
+  type InheritedSuite,
   cleanedFileName,
   dismissRule,
   emptyRuleSuite,
@@ -21,6 +25,10 @@ import {
   previewKey,
   type RuleSuiteState,
 } from './quality-model.ts';
+import type { AcceptedFix } from './tagging-plan.ts';
+
+/** Where tagging keeps the mislabel fixes the user accepted (see tagging.svelte.ts). */
+const ACCEPTED_FIXES_KIND = 'tagging-accepted-fixes';
 
 export const QUALITY_KIND = 'quality';
 export const RULES_KIND = 'quality-rules';
@@ -34,16 +42,43 @@ interface StoredQuality {
   suite: RuleSuiteState;
   recipe: Recipe;
   inventory: Inventory | null;
+  /** The suite of an earlier import of the same dataset, when this import keeps no rules of its own. */
+  inherited: InheritedSuite | null;
+  /** Accepted mislabel fixes of this import as relabel-rows steps. */
+  fixSteps: RecipeStep[];
+}
+
+/** The most recent earlier suite of the same dataset, read only when `own` has no rules. */
+async function readInherited(importId: string, own: RuleSuiteState | undefined): Promise<InheritedSuite | null> {
+  if ((own?.rules.length ?? 0) > 0) return null;
+  const imports = await listImports();
+  const suites: Record<string, RuleSuiteState | undefined> = {};
+  for (const id of listInheritCandidates(imports, importId)) {
+    suites[id] = (await getAnalysis<RuleSuiteState>(id, RULES_KIND))?.value;
+    // Stop at the first suite with rules: older ones would not be chosen.
+    if ((suites[id]?.rules.length ?? 0) > 0) break;
+  }
+  return selectInheritedSuite(imports, importId, suites);
 }
 
 async function readStored(importId: string): Promise<StoredQuality> {
-  const [report, suite, recipe, inventory] = await Promise.all([
+  const [report, suite, recipe, inventory, fixes] = await Promise.all([
     getAnalysis<QualityReport>(importId, QUALITY_KIND),
     getAnalysis<RuleSuiteState>(importId, RULES_KIND),
     getAnalysis<Recipe>(importId, RECIPE_KIND),
     loadInventory(importId),
+    getAnalysis<AcceptedFix[]>(importId, ACCEPTED_FIXES_KIND),
   ]);
-  return { importId, report: report?.value ?? null, suite: suite?.value ?? emptyRuleSuite(), recipe: recipe?.value ?? createRecipe(), inventory: inventory ?? null };
+  const inherited = await readInherited(importId, suite?.value);
+  return {
+    importId,
+    report: report?.value ?? null,
+    suite: suite?.value ?? emptyRuleSuite(),
+    recipe: recipe?.value ?? createRecipe(),
+    inventory: inventory ?? null,
+    inherited,
+    fixSteps: buildRelabelSteps(fixes?.value ?? []),
+  };
 }
 
 /** Offers bytes or text as a file download. */
@@ -76,6 +111,7 @@ class QualityState {
   exporting: string | null = $state(null);
   lastLog: CleaningLog | null = $state.raw(null);
   #autoRan = new Set<string>();
+  #inheritRan = new Set<string>();
 
   get #current(): StoredQuality | null {
     const d = this.#data.value;
@@ -98,6 +134,11 @@ class QualityState {
     return this.#current?.suite ?? emptyRuleSuite();
   }
 
+  /** The rule suite re-run from an earlier import of the same dataset, if any. */
+  get inherited(): InheritedSuite | null {
+    return this.#current?.inherited ?? null;
+  }
+
   readonly isBusy: boolean = $derived(this.status === 'loading' || this.status === 'checking');
 
   /** Rules proposed from the profiles. */
@@ -107,12 +148,16 @@ class QualityState {
   });
 
   /** Proposals the user has not accepted or dismissed yet. */
-  readonly pendingRules: QualityRule[] = $derived(pendingRules(this.suggestedRules, this.suite));
+  readonly pendingRules: QualityRule[] = $derived.by(() => {
+    const inheritedIds = new Set((this.inherited?.rules ?? []).map((r) => r.id));
+    return pendingRules(this.suggestedRules, this.suite).filter((r) => !inheritedIds.has(r.id));
+  });
 
-  /** Suggested recipe steps not yet in the recipe. */
+  /** Suggested recipe steps not yet in the recipe: accepted mislabel fixes first, then the report's fixes. */
   readonly pendingSteps: RecipeStep[] = $derived.by(() => {
     const r = this.report;
-    return r ? pendingSteps(suggestRecipe(r), this.recipe) : [];
+    const fixes = this.#current?.fixSteps ?? [];
+    return pendingSteps(createRecipe([...fixes, ...(r ? suggestRecipe(r).steps : [])]), this.recipe);
   });
 
   /** Opens `importId` (null closes); repeated calls with the same id keep the subscription. */
@@ -135,6 +180,21 @@ class QualityState {
     if (!d || d.report || !d.inventory || this.isBusy || this.#autoRan.has(d.importId)) return;
     this.#autoRan.add(d.importId);
     void this.run();
+  }
+
+  /** Re-runs an inherited rule suite once per import and session, so its pass/fail shows on opening. */
+  runInheritedIfMissing(): void {
+    const d = this.#current;
+    if (!d?.inherited || this.rulesRunning || this.#inheritRan.has(d.importId)) return;
+    this.#inheritRan.add(d.importId);
+    void this.#runRuleList(d.importId, d.inherited.rules);
+  }
+
+  /** Keeps the inherited suite as this import's own rule suite. */
+  adoptInherited(): Promise<void> {
+    const inherited = this.inherited;
+    if (!inherited) return Promise.resolve();
+    return this.#saveSuite({ ...this.suite, rules: [...inherited.rules] });
   }
 
   /** Runs every check in the data worker and stores the report. */
@@ -230,11 +290,16 @@ class QualityState {
   async runRules(): Promise<void> {
     const d = this.#current;
     if (!d) return;
-    const rules = this.suite.rules.length ? this.suite.rules : this.pendingRules;
+    const rules = this.suite.rules.length ? this.suite.rules : this.inherited?.rules ?? this.pendingRules;
+    return this.#runRuleList(d.importId, rules);
+  }
+
+  async #runRuleList(importId: string, rules: QualityRule[]): Promise<void> {
     this.rulesRunning = true;
     try {
-      const results = await runRules(d.importId, $state.snapshot(rules) as QualityRule[]);
-      this.ruleResults = Object.fromEntries(results.map((r) => [r.ruleId, r]));
+      const results = await runRules(importId, $state.snapshot(rules) as QualityRule[]);
+      // A result for an import closed meanwhile must not show on the next one.
+      if (this.#openId === importId) this.ruleResults = Object.fromEntries(results.map((r) => [r.ruleId, r]));
     } catch (e) {
       appErrors.report(e);
     } finally {

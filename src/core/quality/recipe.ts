@@ -27,6 +27,11 @@ export type RecipeStep =
   /** Nulls the column where a row predicate holds (e.g. a negative price, a delivery before purchase). */
   | ({ kind: 'set-null-where'; where: string; reason: string } & ColumnStepBase)
   | ({ kind: 'cap-outliers'; lower: number | null; upper: number | null } & ColumnStepBase)
+  /**
+   * Sets the column to `to` on the given rows (0-based data rows of the original table, its rowid):
+   * accepted mislabel fixes from tagging. Rows are those of the original table whatever steps come first.
+   */
+  | ({ kind: 'relabel-rows'; fixes: { row: number; to: string }[] } & ColumnStepBase)
   /** Keeps one row per distinct row, or per `columns` (the first in the order of all columns). */
   | { kind: 'drop-duplicate-rows'; table: string; columns?: string[]; note?: string }
   /** Drops child rows whose key has no parent; `quarantine` also creates `quarantine_<table>` with them. */
@@ -61,6 +66,14 @@ function valueSql(v: string | number): string {
   return typeof v === 'number' ? String(v) : literal(v);
 }
 
+/**
+ * Hidden column carrying the original rowid through the stages of a table with a relabel-rows step
+ * (stages are CTEs, which have no rowid of their own); the clean view leaves it out.
+ */
+const ROW_COLUMN = '__stocktake_row';
+
+const hasRelabel = (steps: RecipeStep[]): boolean => steps.some((s) => s.kind === 'relabel-rows');
+
 const isRowStep = (s: RecipeStep): s is Extract<RecipeStep, { kind: 'drop-duplicate-rows' | 'drop-orphans' }> =>
   s.kind === 'drop-duplicate-rows' || s.kind === 'drop-orphans';
 
@@ -93,6 +106,14 @@ function columnExpr(step: Exclude<RecipeStep, { kind: 'drop-duplicate-rows' | 'd
       return `CASE ${step.merges.map((m) => `WHEN ${c} IN (${m.values.map(literal).join(', ')}) THEN ${literal(m.into)}`).join(' ')} ELSE ${c} END`;
     case 'set-null-where':
       return `CASE WHEN coalesce((${step.where}), false) THEN NULL ELSE ${c} END`;
+    case 'relabel-rows': {
+      if (step.fixes.length === 0) return c;
+      // One WHEN per target value keeps the SQL short when many rows get the same label.
+      const byValue = new Map<string, number[]>();
+      for (const f of step.fixes) byValue.set(f.to, [...(byValue.get(f.to) ?? []), Math.trunc(f.row)]);
+      const whens = [...byValue].map(([to, rows]) => `WHEN ${ident(ROW_COLUMN)} IN (${rows.join(', ')}) THEN ${literal(to)}`);
+      return `CASE ${whens.join(' ')} ELSE ${c} END`;
+    }
     case 'cap-outliers': {
       let e = c;
       if (step.upper !== null) e = `CASE WHEN ${c} > ${step.upper} THEN ${step.upper} ELSE ${e} END`;
@@ -108,10 +129,14 @@ function keepPredicate(step: Extract<RecipeStep, { kind: 'drop-orphans' }>): str
   return `${c} IS NULL OR ${c} IN (SELECT ${ident(step.parentColumn)} FROM ${ident(step.parentTable)} WHERE ${ident(step.parentColumn)} IS NOT NULL)`;
 }
 
-function stageSelect(step: RecipeStep, prev: string, columns: string[]): string {
+function stageSelect(step: RecipeStep, prev: string, columns: string[], tracked = false): string {
   if (step.kind === 'drop-orphans') return `SELECT * FROM ${prev} WHERE ${keepPredicate(step)}`;
   if (step.kind === 'drop-duplicate-rows') {
-    if (!step.columns?.length) return `SELECT DISTINCT * FROM ${prev}`;
+    if (!step.columns?.length) {
+      // With the hidden row column, rows are duplicates when all other columns match; keep the first.
+      if (tracked) return `SELECT * EXCLUDE (${ident(ROW_COLUMN)}), min(${ident(ROW_COLUMN)}) AS ${ident(ROW_COLUMN)} FROM ${prev} GROUP BY ALL`;
+      return `SELECT DISTINCT * FROM ${prev}`;
+    }
     // Sorting by every column makes the kept row deterministic (DISTINCT ON keeps the first).
     const on = step.columns.map(ident).join(', ');
     return `SELECT DISTINCT ON (${on}) * FROM ${prev} ORDER BY ${on}${columns.length ? ', ' + columns.map(ident).join(', ') : ''}`;
@@ -119,11 +144,14 @@ function stageSelect(step: RecipeStep, prev: string, columns: string[]): string 
   return `SELECT * REPLACE (${columnExpr(step, prev)} AS ${ident(step.column)}) FROM ${prev}`;
 }
 
-/** CTEs `s0 … sN` for one table's steps (s0 is the original table). */
-function stageChain(table: string, steps: RecipeStep[], columns: string[]): { ctes: string[]; last: string } {
-  const ctes = [`s0 AS (SELECT * FROM ${ident(table)})`];
-  steps.forEach((s, i) => ctes.push(`s${i + 1} AS (${stageSelect(s, `s${i}`, columns)})`));
-  return { ctes, last: `s${steps.length}` };
+/**
+ * CTEs `s0 … sN` for one table's steps (s0 is the original table). `tracked` adds the hidden row
+ * column to s0; `out` is what a final SELECT takes from the last stage (without the hidden column).
+ */
+function stageChain(table: string, steps: RecipeStep[], columns: string[], tracked = hasRelabel(steps)): { ctes: string[]; last: string; out: string } {
+  const ctes = [`s0 AS (SELECT *${tracked ? `, rowid AS ${ident(ROW_COLUMN)}` : ''} FROM ${ident(table)})`];
+  steps.forEach((s, i) => ctes.push(`s${i + 1} AS (${stageSelect(s, `s${i}`, columns, tracked)})`));
+  return { ctes, last: `s${steps.length}`, out: tracked ? `* EXCLUDE (${ident(ROW_COLUMN)})` : '*' };
 }
 
 export interface CompiledView {
@@ -143,12 +171,12 @@ export function compileRecipe(recipe: Recipe, tables: string[], columns: Record<
   for (const table of all) {
     const steps = recipe.steps.filter((s) => s.table === table);
     const cols = columns[table] ?? [];
-    const { ctes, last } = stageChain(table, steps, cols);
-    out.push({ table, view: cleanViewName(table), sql: `CREATE OR REPLACE VIEW ${ident(cleanViewName(table))} AS WITH ${ctes.join(', ')} SELECT * FROM ${last}` });
+    const { ctes, last, out: sel } = stageChain(table, steps, cols);
+    out.push({ table, view: cleanViewName(table), sql: `CREATE OR REPLACE VIEW ${ident(cleanViewName(table))} AS WITH ${ctes.join(', ')} SELECT ${sel} FROM ${last}` });
     steps.forEach((s, i) => {
       if (s.kind === 'drop-orphans' && s.quarantine) {
         const chain = stageChain(table, steps.slice(0, i), cols);
-        out.push({ table, view: quarantineViewName(table), sql: `CREATE OR REPLACE VIEW ${ident(quarantineViewName(table))} AS WITH ${chain.ctes.join(', ')} SELECT * FROM ${chain.last} WHERE NOT (${keepPredicate(s)})` });
+        out.push({ table, view: quarantineViewName(table), sql: `CREATE OR REPLACE VIEW ${ident(quarantineViewName(table))} AS WITH ${chain.ctes.join(', ')} SELECT ${chain.out} FROM ${chain.last} WHERE NOT (${keepPredicate(s)})` });
       }
     });
   }
@@ -176,13 +204,14 @@ export async function previewStep(engine: SqlEngine, recipe: Recipe, index: numb
   const step = recipe.steps[index];
   if (!step) throw new StocktakeError('BAD_ARGUMENT', `No step ${index} in the recipe.`);
   const before = recipe.steps.slice(0, index).filter((s) => s.table === step.table);
-  const { ctes, last } = stageChain(step.table, before, columns);
+  const tracked = hasRelabel([...before, step]);
+  const { ctes, last, out } = stageChain(step.table, before, columns, tracked);
   const withSql = `WITH ${ctes.join(', ')}`;
   const [{ n }] = await engine.query<{ n: number }>(`${withSql} SELECT count(*) AS n FROM ${last}`);
   if (isRowStep(step)) {
-    const next = `${withSql}, nxt AS (${stageSelect(step, last, columns)})`;
+    const next = `${withSql}, nxt AS (${stageSelect(step, last, columns, tracked)})`;
     const [{ m }] = await engine.query<{ m: number }>(`${next} SELECT count(*) AS m FROM nxt`);
-    const samples = await engine.query(`${next} SELECT * FROM ${last} EXCEPT ALL SELECT * FROM nxt LIMIT 5`);
+    const samples = await engine.query(`${next} SELECT ${out} FROM ${last} EXCEPT ALL SELECT ${out} FROM nxt LIMIT 5`);
     return { index, table: step.table, rowsBefore: Number(n), rowsAfter: Number(m), cellsChanged: 0, samples };
   }
   const c = ident(step.column);

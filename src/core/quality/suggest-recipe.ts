@@ -7,7 +7,7 @@ import { createRecipe, type Recipe, type RecipeStep } from './recipe.ts';
 
 const PHASE: Record<RecipeStep['kind'], number> = {
   trim: 0, 'normalize-width': 0, 'normalize-case': 0, 'null-placeholders': 1, 'standardize-date': 2, 'parse-type': 2,
-  'merge-cluster': 3, 'set-null-where': 4, 'cap-outliers': 5, fill: 6, 'drop-duplicate-rows': 7, 'drop-orphans': 8,
+  'merge-cluster': 3, 'relabel-rows': 3, 'set-null-where': 4, 'cap-outliers': 5, fill: 6, 'drop-duplicate-rows': 7, 'drop-orphans': 8,
 };
 
 function stepsFor(issue: QualityIssue, report: QualityReport): RecipeStep[] {

@@ -136,3 +136,41 @@ describe('recipe editing', () => {
     expect((await previewStep(engine, r, 1)).cellsChanged).toBe(fx.expected['completeness:null:orders.delivered_at']);
   });
 });
+
+describe('relabel-rows (accepted mislabel fixes)', () => {
+  // Rows 0..5 in insertion order (the table's rowid); rows 4 and 5 are full duplicates.
+  beforeAll(async () => {
+    await engine.query(`CREATE OR REPLACE TABLE relabel_items AS SELECT * FROM (VALUES
+      (1, 'shoes ', 'a'), (2, 'bags', 'b'), (3, 'shoes', 'c'), (4, 'hats', 'd'), (5, 'bags', 'e'), (5, 'bags', 'e')) t(id, category, title)`);
+  });
+  const relabel = { kind: 'relabel-rows', table: 'relabel_items', column: 'category', fixes: [{ row: 1, to: 'shoes' }, { row: 3, to: 'bags' }, { row: 4, to: 'shoes' }] } as const;
+
+  it('sets the label on exactly the fixed rows, by original rowid, after earlier steps', async () => {
+    const r = createRecipe([{ kind: 'trim', table: 'relabel_items', column: 'category' }, { ...relabel, fixes: [...relabel.fixes] }]);
+    const p = await previewStep(engine, r, 1);
+    expect(p.cellsChanged).toBe(3);
+    expect(p.rowsAfter).toBe(6);
+    expect(p.samples.map((s) => `${s.before}->${s.after}`).sort()).toEqual(['bags->shoes', 'bags->shoes', 'hats->bags']);
+    const [view] = compileRecipe(r, ['relabel_items']);
+    expect(view.sql).toContain(`CASE WHEN "__stocktake_row" IN (1, 4) THEN 'shoes' WHEN "__stocktake_row" IN (3) THEN 'bags' ELSE "category" END`);
+    await engine.query(view.sql);
+    const rows = await engine.query<{ id: number; category: string }>(`SELECT * FROM clean_relabel_items ORDER BY id, title`);
+    // The hidden row column stays out of the clean view; the trim of row 0 still applies.
+    expect(Object.keys(rows[0])).toEqual(['id', 'category', 'title']);
+    expect(rows.map((x) => x.category)).toEqual(['shoes', 'shoes', 'shoes', 'bags', 'shoes', 'bags']);
+    const orig = await engine.query<{ category: string }>(`SELECT category FROM relabel_items ORDER BY rowid`);
+    expect(orig.map((x) => x.category)).toEqual(['shoes ', 'bags', 'shoes', 'hats', 'bags', 'bags']);
+  });
+
+  it('keeps duplicate removal working beside the hidden row column', async () => {
+    const r = createRecipe([{ kind: 'drop-duplicate-rows', table: 'relabel_items' }, { ...relabel, fixes: [...relabel.fixes] }]);
+    const p = await previewStep(engine, r, 0);
+    expect([p.rowsBefore, p.rowsAfter]).toEqual([6, 5]);
+    expect(p.samples).toEqual([{ id: 5, category: 'bags', title: 'e' }]);
+    // Row 4 survives deduplication (the first of the pair) and is relabelled; row 5 is gone.
+    expect((await previewStep(engine, r, 1)).cellsChanged).toBe(3);
+    await engine.query(compileRecipe(r, ['relabel_items'])[0].sql);
+    const rows = await engine.query<{ id: number; category: string }>(`SELECT id, category FROM clean_relabel_items ORDER BY id`);
+    expect(rows.map((x) => `${x.id}:${x.category}`)).toEqual(['1:shoes ', '2:shoes', '3:shoes', '4:bags', '5:shoes']);
+  });
+});

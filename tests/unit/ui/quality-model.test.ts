@@ -144,3 +144,54 @@ describe('formatCell and file names', () => {
     expect(cleanedFileName('a/b', 'log.json')).toBe('clean_a_b.log.json');
   });
 });
+
+import { buildRelabelSteps, listInheritCandidates, selectInheritedSuite, stepDetail as describeStep } from '../../../src/state/quality-model.ts';
+import type { AcceptedFix } from '../../../src/state/tagging-plan.ts';
+
+describe('rules inherited from an earlier import of the same export', () => {
+  const imports = [
+    { id: 'orders-3', name: 'orders', createdAt: 3000 },
+    { id: 'other-2', name: 'other', createdAt: 2500 },
+    { id: 'orders-2', name: 'orders', createdAt: 2000 },
+    { id: 'orders-1', name: 'orders', createdAt: 1000 },
+    { id: 'orders-4', name: 'orders', createdAt: 4000 },
+  ];
+  const rule = (id: string): QualityRule => ({ id, kind: 'isComplete', table: 'o', column: id, evidence: '0 nulls' });
+  const suite = (...ids: string[]) => ({ ...emptyRuleSuite(), rules: ids.map(rule) });
+
+  it('lists earlier imports with the same name, newest first', () => {
+    expect(listInheritCandidates(imports, 'orders-3')).toEqual(['orders-2', 'orders-1']);
+    expect(listInheritCandidates(imports, 'orders-1')).toEqual([]);
+    expect(listInheritCandidates(imports, 'missing')).toEqual([]);
+  });
+
+  it('takes the most recent earlier suite that has rules, never a later or other-named one', () => {
+    const suites = { 'orders-1': suite('isComplete:o.a'), 'orders-2': { ...emptyRuleSuite(), dismissed: ['x'] }, 'other-2': suite('isComplete:o.z'), 'orders-4': suite('isComplete:o.late') };
+    expect(selectInheritedSuite(imports, 'orders-3', suites)).toEqual({ fromImportId: 'orders-1', fromCreatedAt: 1000, rules: [rule('isComplete:o.a')] });
+    expect(selectInheritedSuite(imports, 'orders-3', { ...suites, 'orders-2': suite('isComplete:o.b') })?.fromImportId).toBe('orders-2');
+    // An import with rules of its own inherits nothing; the first import has nothing to inherit.
+    expect(selectInheritedSuite(imports, 'orders-3', { ...suites, 'orders-3': suite('isComplete:o.c') })).toBeNull();
+    expect(selectInheritedSuite(imports, 'orders-1', suites)).toBeNull();
+  });
+});
+
+describe('accepted mislabel fixes as recipe steps', () => {
+  const fix = (table: string, column: string, row: number, from: string, to: string, acceptedAt: number): AcceptedFix =>
+    ({ table, column, row, from, to, p: 0.9, modelId: 1, modelVersion: 1, acceptedAt });
+
+  it('makes one relabel-rows step per column, the latest decision per cell winning', () => {
+    const steps = buildRelabelSteps([
+      fix('products', 'category', 7, 'toys', 'shoes', 3),
+      fix('products', 'category', 2, 'bags', 'hats', 1),
+      fix('products', 'category', 7, 'toys', 'bags', 2),
+      fix('reviews', 'label', 0, 'neg', 'pos', 1),
+      fix('reviews', 'label', 4, 'pos', 'pos', 1),
+    ]);
+    expect(steps).toEqual([
+      { kind: 'relabel-rows', table: 'products', column: 'category', fixes: [{ row: 2, to: 'hats' }, { row: 7, to: 'shoes' }], note: 'accepted mislabel fixes (2)' },
+      { kind: 'relabel-rows', table: 'reviews', column: 'label', fixes: [{ row: 0, to: 'pos' }], note: 'accepted mislabel fixes (1)' },
+    ]);
+    expect(describeStep(steps[0])).toBe('#2 → "hats"; #7 → "shoes"');
+    expect(buildRelabelSteps([])).toEqual([]);
+  });
+});
