@@ -1,60 +1,18 @@
 // `npm run bench:recs`: item-kNN train + leave-last-out evaluation on a seeded synthetic 1M-interaction
-// log (50k users, 20k items, Zipf popularity) in Node against the same algorithm in C++ (g++ -O2,
-// written and compiled here), then baseline metrics on UCI Online Retail and Olist order items.
+// log (50k users, 20k items, Zipf popularity) in Node, in headless Chromium (bench/recs-browser.bench.ts)
+// and in the same algorithm in C++ (g++ -O2, written and compiled here), printed as one table with peak
+// memory and ratios; then baseline metrics on UCI Online Retail and Olist order items.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildInventory } from '../src/core/inventory/build-inventory.ts';
 import { detectInteractions, loadInteractions } from '../src/core/recsys/detect-interactions.ts';
-import { buildTargets, evaluateLog, scoreRecommender } from '../src/core/recsys/evaluate.ts';
-import { buildInteractionLog, type InteractionLog } from '../src/core/recsys/interactions.ts';
-import { buildTrainMatrix, trainItemKnn } from '../src/core/recsys/models.ts';
-import { splitLeaveLastOut } from '../src/core/recsys/split.ts';
-import { mulberry32 } from '../src/core/util/random.ts';
+import { evaluateLog } from '../src/core/recsys/evaluate.ts';
 import { loadSourcesFromArgs } from '../src/cli/sources.ts';
 import { DuckDbNodeEngine } from '../src/engine/duckdb-node.ts';
-
-const USERS = 50_000;
-const ITEMS = 20_000;
-const INTERACTIONS = 1_000_000;
-const NEIGHBOURS = 100;
-const SHRINK = 10;
-const K = 20;
-
-/** Zipf(1.0) items via the inverse CDF; users uniform; times increasing per user. Seeded. */
-function generateLog(seed: number): InteractionLog {
-  const rand = mulberry32(seed);
-  const cdf = new Float64Array(ITEMS);
-  let acc = 0;
-  for (let i = 0; i < ITEMS; i++) cdf[i] = acc += 1 / (i + 1);
-  for (let i = 0; i < ITEMS; i++) cdf[i] /= acc;
-  const user = new Int32Array(INTERACTIONS);
-  const item = new Int32Array(INTERACTIONS);
-  const time = new Float64Array(INTERACTIONS);
-  for (let r = 0; r < INTERACTIONS; r++) {
-    user[r] = Math.floor(rand() * USERS);
-    const x = rand();
-    let lo = 0;
-    let hi = ITEMS - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    item[r] = lo;
-    time[r] = 1_600_000_000 + r; // row order is time order
-  }
-  return {
-    users: Array.from({ length: USERS }, (_, u) => `u${u}`),
-    items: Array.from({ length: ITEMS }, (_, i) => `i${i}`),
-    events: [],
-    user, item, time,
-    event: new Int16Array(INTERACTIONS).fill(-1),
-    quantity: null,
-    orphanItem: new Uint8Array(INTERACTIONS),
-  };
-}
+import { measureInChromium, type BrowserKnnResult } from './recs-browser.bench.ts';
+import { generateLog, INTERACTIONS, ITEMS, K, NEIGHBOURS, prepareSynthetic, SEED, SHRINK, timeItemKnn, USERS, type KnnTiming } from './recs-synthetic.ts';
 
 // The same algorithm as computeItemNeighbours + trainItemKnn + scoreRecommender (recall and NDCG only).
 const CPP = String.raw`
@@ -127,21 +85,16 @@ function fmtMs(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-async function benchSynthetic(): Promise<void> {
-  const log = generateLog(20_241_123);
-  const split = splitLeaveLastOut(log);
-  const m = buildTrainMatrix(log, split.trainRows);
-  const targets = buildTargets(log, split, m);
-  const rss0 = process.memoryUsage().rss;
-  const t0 = performance.now();
-  const model = trainItemKnn(m, { neighbours: NEIGHBOURS, shrink: SHRINK });
-  const t1 = performance.now();
-  const metrics = scoreRecommender(model, targets, m, [K], 0, 1)[0];
-  const t2 = performance.now();
-  const rss1 = process.memoryUsage().rss;
-  console.log(`synthetic: ${INTERACTIONS.toLocaleString('en-US')} interactions, ${USERS} users × ${ITEMS} items (Zipf 1.0), ${targets.users.length} users evaluated, leave-last-out`);
-  console.log(`  node item-kNN     train ${fmtMs(t1 - t0)}  eval@${K} ${fmtMs(t2 - t1)}  recall ${metrics.recall.mean.toFixed(4)}  ndcg ${metrics.ndcg.mean.toFixed(4)}  rss ${(rss1 / 2 ** 20).toFixed(0)} MB (+${((rss1 - rss0) / 2 ** 20).toFixed(0)} MB)`);
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
+async function benchSynthetic(): Promise<void> {
+  const { m, targets } = prepareSynthetic(generateLog(SEED));
+  const node: KnnTiming = timeItemKnn(m, targets);
+  // Peak RSS of this process so far (the log, matrix, targets and model; DuckDB is not loaded yet).
+  const nodePeak = process.resourceUsage().maxRSS * 1024;
+  console.log(`synthetic: ${INTERACTIONS.toLocaleString('en-US')} interactions, ${USERS} users × ${ITEMS} items (Zipf 1.0), ${targets.users.length} users evaluated, leave-last-out, item-kNN ${NEIGHBOURS} neighbours, shrink ${SHRINK}, @${K}`);
+
+  let cpp: (KnnTiming & { peakBytes: number }) | null = null;
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-recs-'));
   try {
     writeFileSync(join(dir, 'knn.cpp'), CPP);
@@ -151,14 +104,42 @@ async function benchSynthetic(): Promise<void> {
       m.userOffsets, m.userItems, m.itemOffsets, m.itemUsers, m.itemCounts,
       targets.users, targets.offsets, targets.items,
     ]);
-    const [train, evalMs, recall, ndcg, maxrssKb] = execFileSync(join(dir, 'knn'), [join(dir, 'data.bin')], { encoding: 'utf8' }).trim().split(' ').map(Number);
-    console.log(`  c++ item-kNN (g++ -O2) train ${fmtMs(train)}  eval@${K} ${fmtMs(evalMs)}  recall ${recall.toFixed(4)}  ndcg ${ndcg.toFixed(4)}  peak rss ${(maxrssKb / 1024).toFixed(0)} MB`);
-    console.log(`  ratio node / c++: train ${((t1 - t0) / train).toFixed(2)}x, eval ${((t2 - t1) / evalMs).toFixed(2)}x, total ${((t2 - t0) / (train + evalMs)).toFixed(2)}x`);
+    const [trainMs, evalMs, recall, ndcg, maxrssKb] = execFileSync(join(dir, 'knn'), [join(dir, 'data.bin')], { encoding: 'utf8' }).trim().split(' ').map(Number);
+    cpp = { trainMs, evalMs, recall, ndcg, evaluatedUsers: targets.users.length, peakBytes: maxrssKb * 1024 };
   } catch (e) {
     console.log(`  c++ peer unavailable: ${(e as Error).message.split('\n')[0]}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+
+  let browser: BrowserKnnResult | null = null;
+  try {
+    browser = await measureInChromium();
+  } catch (e) {
+    console.log(`  chromium run failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+
+  const row = (what: string, t: KnnTiming, memory: string) =>
+    `| ${what} | ${fmtMs(t.trainMs)} | ${fmtMs(t.evalMs)} | ${fmtMs(t.trainMs + t.evalMs)} | ${memory} | ${t.recall.toFixed(4)} | ${t.ndcg.toFixed(4)} |`;
+  const ratio = (a: KnnTiming, b: KnnTiming) =>
+    `| ${'%'} | ${(a.trainMs / b.trainMs).toFixed(2)}x | ${(a.evalMs / b.evalMs).toFixed(2)}x | ${((a.trainMs + a.evalMs) / (b.trainMs + b.evalMs)).toFixed(2)}x | | | |`;
+  console.log('');
+  console.log(`| side | train | eval@${K} | total | peak memory | recall@${K} | ndcg@${K} |`);
+  console.log('|---|---|---|---|---|---|---|');
+  console.log(row(`Node ${process.version} (core, main thread)`, node, `${mib(nodePeak)} process peak RSS`));
+  if (browser) {
+    const ua = browser.uaMemoryPeakBytes === null ? 'n/a' : `${mib(browser.uaMemoryPeakBytes)} (${browser.uaMemorySamples} samples)`;
+    console.log(row(`Chromium ${browser.chromiumVersion} headless (core, module worker)`, browser, `${mib(browser.rendererRssPeakBytes)} renderer RSS peak (+${mib(browser.rendererRssPeakBytes - browser.rendererRssIdleBytes)} over idle); measureUserAgentSpecificMemory ${ua}`));
+  }
+  if (cpp) console.log(row('C++ g++ -O2 (same algorithm)', cpp, `${mib(cpp.peakBytes)} process peak RSS`));
+  if (browser && cpp) console.log(ratio(browser, cpp).replace('%', 'ratio Chromium / C++'));
+  if (browser) console.log(ratio(browser, node).replace('%', 'ratio Chromium / Node'));
+  if (cpp) console.log(ratio(node, cpp).replace('%', 'ratio Node / C++'));
+  const recalls = [node, browser, cpp].filter((t): t is KnnTiming => t !== null).map((t) => t.recall.toFixed(6));
+  const agree = recalls.every((r) => r === recalls[0]);
+  console.log(`recall@${K} ${agree ? 'agrees' : 'DISAGREES'} across sides: ${recalls.join(' / ')}${browser ? `; chromium untimed: generate ${fmtMs(browser.generateMs)}, split + matrix + targets ${fmtMs(browser.prepareMs)}` : ''}`);
+  console.log('');
+  if (!agree) process.exitCode = 1;
 }
 
 async function benchReal(folder: string): Promise<void> {
