@@ -2,11 +2,12 @@
 // Chromium (drop → catalog written) and compares it with native DuckDB's SUMMARIZE of the same file
 // (the baseline), printing both times, their ratio and the page's peak memory.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { DuckDbNodeEngine } from '../src/engine/duckdb-node.ts';
 import { writeWideCsv } from './wide-csv.ts';
+import { rendererRssBytes } from './renderer-memory.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const outDir = resolve('bench/out');
@@ -27,26 +28,6 @@ async function nativeSummarize(threads: number): Promise<number> {
   const ms = performance.now() - t;
   engine.close();
   return ms;
-}
-
-/**
- * Resident memory of Chromium's renderer processes (the page and its workers, DuckDB's wasm heap
- * included), read from /proc. measureUserAgentSpecificMemory() cannot answer while a worker is inside
- * a long wasm call, so it misses the peak; the OS figure over-counts a little (browser baseline).
- */
-function rendererRssBytes(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chrom') || !cmd.includes('--type=renderer')) continue;
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      /* process ended */
-    }
-  }
-  return total;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

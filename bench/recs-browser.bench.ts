@@ -1,11 +1,11 @@
 // Headless-Chromium half of `npm run bench:recs`: builds bench/recs-browser with Vite into bench/out/,
 // serves it cross-origin isolated with `vite preview`, runs the item-kNN worker in Debian's Chromium and
 // returns its timings with the peak renderer RSS (/proc) and measureUserAgentSpecificMemory() peak.
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 import type { RecsBenchOutcome } from './recs-browser/main.ts';
+import { rendererRssBytes } from './renderer-memory.ts';
 
 const ROOT = resolve(process.cwd(), 'bench/recs-browser');
 const OUT_DIR = resolve(process.cwd(), 'bench/out/recs-browser');
@@ -13,39 +13,6 @@ const PORT = 4179;
 
 /** The browser side's numbers, memory in bytes. */
 export type BrowserKnnResult = Extract<RecsBenchOutcome, { ok: true }> & { rendererRssPeakBytes: number; rendererRssIdleBytes: number; chromiumVersion: string };
-
-/**
- * Resident memory of the renderer processes (the page and its worker) of the Chromium this process
- * launched, read from /proc. Only our descendants count: other browsers may run on the same machine.
- */
-function rendererRssBytes(): number {
-  const children = new Map<number, number[]>();
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      // The ppid is the 2nd field after the parenthesised command name, which may contain spaces.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
-    } catch {
-      /* process ended */
-    }
-  }
-  let total = 0;
-  const queue = [...(children.get(process.pid) ?? [])];
-  while (queue.length) {
-    const pid = queue.pop()!;
-    queue.push(...(children.get(pid) ?? []));
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chrom') || !cmd.includes('--type=renderer')) continue;
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      /* process ended */
-    }
-  }
-  return total;
-}
 
 /** Builds, serves and runs the page once; closes the server and the browser whatever happens. */
 export async function measureInChromium(): Promise<BrowserKnnResult> {
