@@ -8,6 +8,9 @@ import { tagTable, type TagProgress, type TagTableOptions } from '../src/core/ta
 import { createOnnxSession, type OnnxDevice, type OnnxSession } from '../src/engine/onnx-web.ts';
 import { joinRowText, type TaggingSettings } from '../models/tagging-job.ts';
 import { buildOnnxFeeds, exportFastTextOnnx, parseModelMetadata, type FastTextOnnxMetadata } from '../models/fasttext-onnx.ts';
+import { buildBrandLexicon, extractAttributes, type AttributeTag } from '../src/core/tagging/attributes.ts';
+import { findNearDuplicates, type NearDuplicateCluster } from '../src/core/tagging/near-duplicates.ts';
+import { aggregateSentiment, mapSentimentColumn, type SentimentAggregate, type SentimentScale } from '../src/core/tagging/sentiment.ts';
 
 export type { TaggingSettings };
 
@@ -54,6 +57,19 @@ export interface Prediction {
   reason: string;
   ms: number;
 }
+
+/** Rows for `sentimentSummary`: one entry per review in every array. */
+export interface SentimentInput {
+  products: (string | null)[];
+  categories?: (string | null)[];
+  scores: (string | null)[];
+  /** P(positive) from a trained sentiment model, per row (optional). */
+  pPositive?: number[];
+}
+
+export type SentimentOutcome =
+  | ({ ok: true; scale: SentimentScale; neutral: number; unreadable: number; source: 'labels' | 'model' } & SentimentAggregate)
+  | { ok: false; reason: 'not-sentiment' };
 
 // Only name and message survive comlink's default error handler; keep `code` too so the UI can say
 // "the model failed" rather than "something went wrong". The client side copies every field back.
@@ -179,6 +195,40 @@ const api = {
     }
     const result: Prediction = { labels: meta.labels, probs, device: session.device, reason: session.reason, ms: performance.now() - started };
     return transfer(result, [probs.buffer]);
+  },
+
+  /**
+   * Attributes of each title (brand from a lexicon built of `brandValues`, colour, size/capacity/
+   * weight/volume, material, model number), each with its UTF-16 span in the title.
+   */
+  extractAttributesFor(titles: (string | null)[], brandValues?: (string | null)[]): AttributeTag[][] {
+    const lexicons = brandValues ? { brands: buildBrandLexicon(brandValues) } : {};
+    return titles.map((title) => (title ? extractAttributes(title, lexicons) : []));
+  },
+
+  /** Clusters of near-duplicate titles (MinHash/LSH, exact Jaccard ≥ `threshold`), by row index. */
+  findDuplicates(titles: (string | null)[], threshold: number): NearDuplicateCluster[] {
+    return findNearDuplicates(titles, { threshold });
+  },
+
+  /**
+   * Sentiment per product and per category from a score or label column (1–2 stars negative, 4–5
+   * positive, 0/1, or words). `pPositive`, when given (a trained sentiment model's predictions), is
+   * used for rows the column leaves without a sentiment and averaged into `meanPositive`.
+   */
+  sentimentSummary(rows: SentimentInput): SentimentOutcome {
+    const mapping = mapSentimentColumn(rows.scores);
+    if (!mapping) return { ok: false, reason: 'not-sentiment' };
+    const p = rows.pPositive;
+    const aggregate = aggregateSentiment(
+      rows.products.map((product, i) => {
+        let sentiment = mapping.labels[i];
+        const pPositive = p ? p[i] : undefined;
+        if (sentiment === null && pPositive !== undefined && Number.isFinite(pPositive)) sentiment = pPositive >= 0.5 ? 'positive' : 'negative';
+        return { product, category: rows.categories?.[i] ?? null, sentiment, pPositive };
+      }),
+    );
+    return { ok: true, scale: mapping.scale, neutral: mapping.neutral, unreadable: mapping.unreadable, source: p ? 'model' : 'labels', ...aggregate };
   },
 
   /** Drops a model's session (after the model is deleted). */

@@ -7,6 +7,10 @@ import type { Prediction, TaggingApi, TaggingRows, TaggingSettings, TrainOutcome
 
 export type { Prediction, TaggingRows, TaggingSettings, TrainOutcome };
 export type { TrainedModel, SuspectRow } from '../../workers/tagging.worker.ts';
+export type { SentimentInput, SentimentOutcome } from '../../workers/tagging.worker.ts';
+import type { SentimentInput, SentimentOutcome } from '../../workers/tagging.worker.ts';
+import type { AttributeTag } from '../core/tagging/attributes.ts';
+import type { NearDuplicateCluster } from '../core/tagging/near-duplicates.ts';
 export { DEFAULT_TAGGING_SETTINGS, joinRowText } from '../../models/tagging-job.ts';
 
 export interface TrainJob {
@@ -61,4 +65,19 @@ export function predictTexts(key: string, onnx: Uint8Array, texts: string[], pre
 /** Releases a model's session in the worker (after it was deleted). */
 export function forgetModel(key: string): Promise<void> {
   return api ? api.forget(key) : Promise.resolve();
+}
+
+/** Attributes of each title (with spans); `brandValues` builds the brand lexicon. */
+export function extractAttributesFor(titles: (string | null)[], brandValues?: (string | null)[]): Promise<AttributeTag[][]> {
+  return getApi().extractAttributesFor(titles, brandValues);
+}
+
+/** Near-duplicate clusters of titles at or above `threshold` (Jaccard of character shingles). */
+export function findDuplicates(titles: (string | null)[], threshold: number): Promise<NearDuplicateCluster[]> {
+  return getApi().findDuplicates(titles, threshold);
+}
+
+/** Sentiment per product and category from a score/label column (or a model's P(positive)). */
+export function sentimentSummary(rows: SentimentInput): Promise<SentimentOutcome> {
+  return getApi().sentimentSummary(rows);
 }

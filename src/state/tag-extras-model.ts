@@ -1,0 +1,154 @@
+// View models of the Tagging view's extra panels (attributes, near-duplicates, sentiment): stored tags
+// with provenance, title highlight segments, the tags CSV, duplicate merges and sentiment bars. Pure.
+import type { AttributeKind, AttributeTag } from '../core/tagging/attributes.ts';
+import type { NearDuplicateCluster } from '../core/tagging/near-duplicates.ts';
+import type { SentimentSummary } from '../core/tagging/sentiment.ts';
+import { escapeCsvCell } from '../core/quality/export-csv.ts';
+import type { ColumnProfile } from '../core/types.ts';
+
+export const TAGS_KIND = 'tags';
+export const DUPLICATE_MERGES_KIND = 'tagging-duplicate-merges';
+
+/** Where a tag came from: a lexicon, a pattern, the character tagger, or a stored model. */
+export interface TagProvenance {
+  source: 'lexicon' | 'pattern' | 'tagger' | 'model';
+  modelId?: number;
+  version?: number;
+  score?: number;
+  createdAt: number;
+}
+
+/** One tag of one cell, as stored under the import's `tags` analysis and exported as CSV. */
+export interface StoredTag {
+  table: string;
+  column: string;
+  /** 0-based data row of the file. */
+  row: number;
+  kind: AttributeKind | 'sentiment';
+  value: string;
+  normalized: string;
+  /** UTF-16 span in the cell's text (`-1` for whole-row tags such as a predicted sentiment). */
+  start: number;
+  end: number;
+  provenance: TagProvenance;
+}
+
+/** Tags of one column's titles (`tags[i]` of `rows[i]`) with their provenance stamped on. */
+export function buildStoredTags(table: string, column: string, rows: readonly number[], tags: readonly AttributeTag[][], createdAt: number): StoredTag[] {
+  const out: StoredTag[] = [];
+  tags.forEach((list, i) => {
+    for (const t of list) {
+      out.push({ table, column, row: rows[i], kind: t.kind, value: t.value, normalized: t.normalized, start: t.start, end: t.end, provenance: { source: t.source, createdAt } });
+    }
+  });
+  return out;
+}
+
+/** Replaces the tags of `table.column` among `previous` with `next` (other columns' tags stay). */
+export function mergeStoredTags(previous: readonly StoredTag[], next: readonly StoredTag[]): StoredTag[] {
+  const replaced = new Set(next.map((t) => `${t.table}\u0000${t.column}`));
+  return [...previous.filter((t) => !replaced.has(`${t.table}\u0000${t.column}`)), ...next];
+}
+
+/** A run of a title: plain text, or the text of one tag (drawn inside `<mark>`). */
+export interface HighlightSegment {
+  text: string;
+  kind: AttributeKind | null;
+}
+
+/**
+ * Splits a title at its tags' spans so each tag can be wrapped in `<mark>` as a text node (never as
+ * HTML). Overlapping or out-of-range spans are skipped rather than trusted.
+ */
+export function splitHighlights(title: string, tags: readonly Pick<AttributeTag, 'kind' | 'start' | 'end'>[]): HighlightSegment[] {
+  const sorted = [...tags].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: HighlightSegment[] = [];
+  let at = 0;
+  for (const t of sorted) {
+    if (t.start < at || t.end <= t.start || t.end > title.length) continue;
+    if (t.start > at) out.push({ text: title.slice(at, t.start), kind: null });
+    out.push({ text: title.slice(t.start, t.end), kind: t.kind });
+    at = t.end;
+  }
+  if (at < title.length) out.push({ text: title.slice(at), kind: null });
+  return out;
+}
+
+export const TAG_CSV_COLUMNS = ['table', 'column', 'row', 'kind', 'value', 'normalized', 'start', 'end', 'source', 'model_id', 'model_version', 'score', 'created_at'] as const;
+
+/** Tags as RFC 4180 CSV (CRLF), every text cell formula-injection escaped. */
+export function exportTagsCsv(tags: readonly StoredTag[]): string {
+  const lines = [TAG_CSV_COLUMNS.join(',')];
+  for (const t of tags) {
+    const p = t.provenance;
+    const cells: unknown[] = [t.table, t.column, t.row, t.kind, t.value, t.normalized, t.start, t.end, p.source, p.modelId, p.version, p.score, new Date(p.createdAt).toISOString()];
+    lines.push(cells.map(escapeCsvCell).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** One duplicate cluster for the quality recipe: keep the first row, merge the others into it. */
+export interface DuplicateMergeGroup {
+  keep: number;
+  merge: number[];
+  similarity: number;
+}
+
+/** A merge sent to the quality recipe, stored under `tagging-duplicate-merges`. */
+export interface DuplicateMerge {
+  table: string;
+  column: string;
+  threshold: number;
+  groups: DuplicateMergeGroup[];
+  createdAt: number;
+}
+
+/** Maps clusters of row indices (into `rows`) to file rows: the first member is kept. */
+export function buildDuplicateMerge(table: string, column: string, threshold: number, rows: readonly number[], clusters: readonly NearDuplicateCluster[], createdAt: number): DuplicateMerge {
+  const groups = clusters.map((c) => {
+    const members = c.members.map((i) => rows[i]);
+    return { keep: members[0], merge: members.slice(1), similarity: c.similarity };
+  });
+  return { table, column, threshold, groups, createdAt };
+}
+
+/** Replaces the stored merge of the same table and column. */
+export function mergeDuplicateMerges(previous: readonly DuplicateMerge[], next: DuplicateMerge): DuplicateMerge[] {
+  return [...previous.filter((m) => m.table !== next.table || m.column !== next.column), next];
+}
+
+/** One bar: a product or category, its positive share, counts. */
+export interface SentimentBar {
+  key: string;
+  reviews: number;
+  positive: number;
+  negative: number;
+  /** Positive share in 0..1 (0 when no review had a sentiment). */
+  share: number;
+}
+
+/** The first `limit` summaries (already sorted by review count) as bars. */
+export function toSentimentBars(summaries: readonly SentimentSummary[], limit: number): SentimentBar[] {
+  return summaries.slice(0, limit).map((s) => ({ key: s.key, reviews: s.reviews, positive: s.positive, negative: s.negative, share: s.positiveShare ?? 0 }));
+}
+
+/** Text-like columns of a table (titles first), for the title/product pickers. */
+export function pickTextColumns(columns: readonly ColumnProfile[]): ColumnProfile[] {
+  const rank = (c: ColumnProfile) => (c.semanticType === 'title' ? 0 : c.semanticType === 'text' ? 1 : c.physicalType === 'varchar' ? 2 : 3);
+  return [...columns].filter((c) => rank(c) < 3).sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+}
+
+/** A title column to start with: the first `title`, else `text`, else any string column. */
+export function suggestTitleColumn(columns: readonly ColumnProfile[]): string {
+  return pickTextColumns(columns)[0]?.name ?? columns[0]?.name ?? '';
+}
+
+/** A brand column to start with: one named like "brand" / "品牌", else none. */
+export function suggestBrandColumn(columns: readonly ColumnProfile[]): string {
+  return columns.find((c) => /brand|品牌/i.test(c.name))?.name ?? '';
+}
+
+/** A score column to start with: one named like rating/score/label/star/评分, else none. */
+export function suggestScoreColumn(columns: readonly ColumnProfile[]): string {
+  return (columns.find((c) => c.semanticType === 'rating') ?? columns.find((c) => /rating|score|label|star|评分|评价|sentiment/i.test(c.name)))?.name ?? '';
+}
