@@ -6,6 +6,7 @@ import { StocktakeError } from '../../core/errors.ts';
 import { buildInventory } from '../../core/inventory/build-inventory.ts';
 import { diffInventories, isAtLeast, type DiffOptions } from '../../core/monitor/diff.ts';
 import { formatReportMarkdown } from '../../core/monitor/format-report.ts';
+import { parseRules, runRules, type QualityRule, type RuleResult } from '../../core/quality/suggest-rules.ts';
 import type { Inventory } from '../../core/types.ts';
 import { DuckDbNodeEngine } from '../../engine/duckdb-node.ts';
 import { parseArgs, stringOption } from '../args.ts';
@@ -65,10 +66,14 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
       return fail(`cannot read --thresholds ${thresholdsPath}: ${(e as Error).message}`);
     }
   }
-  if (stringOption(args, 'rules')) {
-    // The rule engine of the quality issue (runRules) is not in the tree yet; say so instead of
-    // pretending the rules passed.
-    process.stderr.write('stocktake audit: note: --rules is ignored: the rule engine is not available in this build.\n');
+  let rules: QualityRule[] | null = null;
+  const rulesPath = stringOption(args, 'rules');
+  if (rulesPath) {
+    try {
+      rules = parseRules(readFileSync(rulesPath, 'utf8'));
+    } catch (e) {
+      return fail(`cannot read --rules ${rulesPath}: ${(e as Error).message}`);
+    }
   }
 
   let engine: DuckDbNodeEngine | undefined;
@@ -84,7 +89,25 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
     const oldInv = await buildOne(args.positional[0], engine);
     const newInv = await buildOne(args.positional[1], engine);
     const report = diffInventories(oldInv, newInv, options);
-    process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatReportMarkdown(report));
+    // The new export's tables are the ones loaded last, so the rule suite runs on them.
+    const ruleResults: RuleResult[] = rules ? await runRules(engine, rules) : [];
+    for (const r of ruleResults.filter((x) => !x.passed)) {
+      const rule = rules!.find((x) => x.id === r.ruleId);
+      report.alerts.push({
+        severity: 'error',
+        table: rule?.table ?? '',
+        column: rule?.column,
+        kind: 'rule_failed',
+        message: r.error ? `rule ${r.ruleId} could not run: ${r.error}` : `rule ${r.ruleId} failed: ${r.violations} violating rows`,
+        value: r.violations,
+        threshold: 0,
+      });
+    }
+    const rulesMd = rules
+      ? `\n## Rule suite (${ruleResults.filter((r) => r.passed).length} of ${ruleResults.length} passed)\n\n` +
+        ruleResults.map((r) => `- ${r.passed ? 'pass' : 'FAIL'} \`${r.ruleId}\`: ${r.error ?? `${r.violations} violations`}`).join('\n') + '\n'
+      : '';
+    process.stdout.write(format === 'json' ? JSON.stringify({ ...report, rules: ruleResults }, null, 2) + '\n' : formatReportMarkdown(report) + rulesMd);
     const firing = report.alerts.filter((a) => isAtLeast(a.severity, failOn));
     process.stderr.write(`${report.alerts.length} alerts, ${firing.length} at or above ${failOn}.\n`);
     return firing.length ? 1 : 0;

@@ -6,6 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { runAuditCommand } from '../../../src/cli/commands/audit.ts';
 import type { MonitorReport } from '../../../src/core/monitor/diff.ts';
 import { generateVersions } from '../../fixtures/generate-versions.ts';
+import { buildInventory } from '../../../src/core/inventory/build-inventory.ts';
+import { serializeRules, suggestRules } from '../../../src/core/quality/suggest-rules.ts';
+import { DuckDbNodeEngine } from '../../../src/engine/duckdb-node.ts';
+import { loadSourcesFromArgs } from '../../../src/cli/sources.ts';
 
 let root: string;
 let v1: string;
@@ -61,12 +65,36 @@ describe('stocktake audit', () => {
     expect(report.tables.map((t) => t.name).sort()).toEqual(['orders', 'reviews']);
   });
 
-  it('exits 0 for the same export twice, and notes an ignored --rules', async () => {
-    const rules = join(root, 'rules.json');
-    writeFileSync(rules, '[]');
+  it('exits 0 for the same export twice with its own suggested rule suite passing', async () => {
+    const rules = await writeSuggestedRules(v1);
     const r = await run([v1, v1copy, '--fail-on', 'warn', '--rules', rules]);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('--rules is ignored');
     expect(r.out).toContain('**0 errors, 0 warnings, 0 info.**');
+    expect(r.out).toMatch(/## Rule suite \((\d+) of \1 passed\)/);
+  });
+
+  it('re-runs the rule suite on the new export and fails on broken rules', async () => {
+    const rules = await writeSuggestedRules(v1);
+    const r = await run([v1, v2, '--format', 'json', '--rules', rules]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as MonitorReport & { rules: { ruleId: string; passed: boolean }[] };
+    const failed = report.rules.filter((x) => !x.passed).map((x) => x.ruleId);
+    expect(failed.length).toBeGreaterThan(0);
+    // The dropped column's rules cannot hold on v2.
+    expect(failed.some((id) => id.endsWith('orders.discount_code'))).toBe(true);
+    expect(report.alerts.filter((a) => a.kind === 'rule_failed')).toHaveLength(failed.length);
   });
 });
+
+/** Profiles `dir` and writes the rule suite Stocktake suggests for it. */
+async function writeSuggestedRules(dir: string): Promise<string> {
+  const engine = await DuckDbNodeEngine.create();
+  try {
+    const { inventory } = await buildInventory(loadSourcesFromArgs([dir]), engine);
+    const path = join(root, `rules-${Date.now()}.json`);
+    writeFileSync(path, serializeRules(suggestRules(inventory)));
+    return path;
+  } finally {
+    engine.close();
+  }
+}
