@@ -49,8 +49,9 @@ try {
   let peak = 0;
   let rssRise = 0;
   let engineLabel = '';
-  for (let run = 0; run < 2; run++) {
-    const context = await browser.newContext();
+  for (let run = 0; run < 3; run++) {
+    // No service worker: its first-visit precache (≈100 MB of wasm) would compete with the timed import.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.goto('http://127.0.0.1:4174/');
     await page.waitForSelector('[data-testid="file-input"]', { state: 'attached' });

@@ -63,6 +63,12 @@ export interface PrepareOptions {
   maxFileBytes?: number;
   /** CSV/TSV headers with more fields than this are refused with TOO_MANY_COLUMNS (1000). */
   maxColumns?: number;
+  /**
+   * CSV/TSV files up to this size get the JS record scan (row count, ragged rows with their line) in the
+   * read pass (64 MiB). Above it the scan would cost more than DuckDB's own strict read, which already
+   * fails on ragged rows with the line; the lenient retry then loads them and the caller warns.
+   */
+  scanBytesLimit?: number;
 }
 
 export type PrepareResult = { ok: true; table: PreparedTable } | { ok: false; issue: ImportIssue };
@@ -83,6 +89,7 @@ interface Context {
   memoryBudget: number;
   maxFileBytes: number;
   maxColumns: number;
+  scanBytesLimit: number;
   /** Lower-cased table names already given out: DuckDB identifiers are case-insensitive. */
   usedNames: Set<string>;
 }
@@ -96,6 +103,7 @@ export async function* prepareSources(files: SourceFile[], options: PrepareOptio
     signal: options.signal,
     onProgress: options.onProgress,
     memoryBudget: options.memoryBudget ?? 512 * MIB,
+    scanBytesLimit: options.scanBytesLimit ?? 64 * MIB,
     maxFileBytes: options.maxFileBytes ?? 1024 * MIB,
     maxColumns: options.maxColumns ?? 1000,
     usedNames: new Set(),
@@ -356,7 +364,8 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
     return;
   }
 
-  const makeScanner = sniffed ? () => new CsvScanner(sniffed.delimiter, sniffed.quote, sniffed.header) : null;
+  const makeScanner =
+    sniffed && src.size <= ctx.scanBytesLimit ? () => new CsvScanner(sniffed.delimiter, sniffed.quote, sniffed.header) : null;
   // Plain UTF-8 is handed over as read (or by handle); anything else is re-encoded into new chunks.
   const keepsOutput = (enc: TextEncoding) => enc !== 'utf-8' && !(enc === 'utf-8-bom' && whole);
   // A head that is not UTF-8 but decodes as Chinese GB18030 skips the doomed UTF-8 pass.
@@ -435,9 +444,9 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
     warnings,
   };
   if (isJson) table.csv = { delimiter: ',', quote: '"', header: true };
-  if (sniffed && scan) {
-    table.csv = { delimiter: sniffed.delimiter, quote: sniffed.quote, header: sniffed.header, columns: sniffed.columns, raggedRows: scan.raggedRows };
-    table.rows = scan.rows;
+  if (sniffed) {
+    table.csv = { delimiter: sniffed.delimiter, quote: sniffed.quote, header: sniffed.header, columns: sniffed.columns, raggedRows: scan?.raggedRows ?? 0 };
+    if (scan) table.rows = scan.rows;
   }
   yield { ok: true, table };
 }

@@ -19,6 +19,8 @@ export interface BuildInventoryOptions {
   memoryBudget?: number;
   /** Files above this are refused with TOO_LARGE (default 1 GiB). */
   maxFileBytes?: number;
+  /** CSV files above this skip the JS ragged-row scan; DuckDB's strict read catches them (default 64 MiB). */
+  scanBytesLimit?: number;
   now?: () => number;
 }
 
@@ -68,11 +70,16 @@ async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, iss
     if (!fallback) throw e;
     await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
     await engine.query(fallback);
+    // DuckDB's first lines say what and where ("CSV Error on Line: 30002 / Original Line: … /
+    // Expected Number of Columns: 3 Found: 2"); the rest is advice for DuckDB users.
+    const detail = (e as Error).message.split('\n').slice(0, 3).join(' · ');
+    const line = /Line: (\d+)/.exec(detail)?.[1];
     issues.push({
       severity: 'warning',
-      code: 'PARSE_ERROR',
+      code: /Expected Number of Columns/.test(detail) ? 'RAGGED_ROWS' : 'PARSE_ERROR',
       file: t.file,
-      message: `Read leniently after a strict read failed: ${(e as Error).message.split('\n')[0]}`,
+      line: line ? Number(line) : undefined,
+      message: `${t.file}: read leniently (rows padded or skipped) after a strict read failed: ${detail}`,
     });
   }
   return loadPath;
@@ -101,6 +108,7 @@ export async function buildInventory(
     onProgress,
     memoryBudget: options.memoryBudget,
     maxFileBytes: options.maxFileBytes,
+    scanBytesLimit: options.scanBytesLimit,
   })) {
     throwIfAborted(signal);
     if (!res.ok) {

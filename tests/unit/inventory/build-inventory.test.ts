@@ -70,6 +70,25 @@ describe('buildInventory with bad files beside good ones', () => {
   });
 });
 
+describe('ragged rows in a file too large for the JS scan', () => {
+  it('are caught by the strict read and loaded by the lenient retry, with a warning naming the line', async () => {
+    // Past DuckDB's 20,480-row sniffing sample, so the strict read (not the sniffer) meets the short row.
+    let text = 'id,name,price\n';
+    for (let i = 0; i < 30_000; i++) text += `${i},n${i},${i}.5\n`;
+    text += '30000,short\n30001,y,1.0\n';
+    const bytes = new TextEncoder().encode(text);
+    const { inventory } = await buildInventory([sourceFromBytes('big/ragged.csv', bytes)], engine, { scanBytesLimit: 0 });
+    const [table] = inventory.tables;
+    expect(table.rowCount).toBe(30_002);
+    const warning = table.issues.find((i) => i.code === 'RAGGED_ROWS');
+    expect(warning).toMatchObject({ severity: 'warning', line: 30_002 });
+    expect(warning?.message).toContain('big/ragged.csv');
+    // With the scan (files under the limit), ingest finds the same line itself before the load.
+    const scanned = (await buildInventory([sourceFromBytes('small/ragged.csv', bytes)], engine)).inventory;
+    expect(scanned.tables[0].issues.find((i) => i.code === 'RAGGED_ROWS')?.line).toBe(30_002);
+  });
+});
+
 describe('guessDatasetName', () => {
   it('uses the shared folder, else the first file stem', () => {
     expect(guessDatasetName(['olist/a.csv', 'olist/b.csv'])).toBe('olist');
