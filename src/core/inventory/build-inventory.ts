@@ -122,6 +122,8 @@ export async function buildInventory(
     try {
       onProgress?.({ kind: 'load', file: t.file, table: t.table });
       const loadPath = await loadTable(engine, t, vfile, tableIssues);
+      // The rows now live in the engine's table: free the file's bytes before profiling (peak memory).
+      await engine.dropFile(vfile);
       const stats = await profileTable(engine, t.table, {
         importId,
         signal,
