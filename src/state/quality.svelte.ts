@@ -112,6 +112,7 @@ class QualityState {
   lastLog: CleaningLog | null = $state.raw(null);
   #autoRan = new Set<string>();
   #inheritRan = new Set<string>();
+  #suiteRan = new Set<string>();
 
   get #current(): StoredQuality | null {
     const d = this.#data.value;
@@ -188,6 +189,22 @@ class QualityState {
     if (!d?.inherited || this.rulesRunning || this.#inheritRan.has(d.importId)) return;
     this.#inheritRan.add(d.importId);
     void this.#runRuleList(d.importId, d.inherited.rules);
+  }
+
+  /** The rules that apply to this import: its own suite, else the one inherited from an earlier import. */
+  get activeRules(): QualityRule[] {
+    return this.suite.rules.length ? this.suite.rules : (this.inherited?.rules ?? []);
+  }
+
+  /** Runs the active rules once per import and session unless each has a result (the Monitor view's re-run). */
+  runSuiteIfMissing(): void {
+    const d = this.#current;
+    if (!d) return;
+    if (d.inherited) return this.runInheritedIfMissing();
+    const rules = d.suite.rules;
+    if (rules.length === 0 || this.rulesRunning || this.#suiteRan.has(d.importId) || rules.every((r) => this.ruleResults[r.id])) return;
+    this.#suiteRan.add(d.importId);
+    void this.#runRuleList(d.importId, rules);
   }
 
   /** Keeps the inherited suite as this import's own rule suite. */

@@ -1,6 +1,7 @@
 // End to end: rules kept on one import of an export are re-run on the next import of the same export.
 // The second file differs from the first in one planted cell (a status outside the kept value set), so
-// exactly that rule fails there, with exactly one violation, and every other inherited rule passes.
+// exactly that rule fails there, with exactly one violation, and every other inherited rule passes; the
+// Monitor view of the second import shows the same pass/fail and the failure as an alert.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,4 +75,23 @@ test('rules kept on the first import are re-run on the second, with the one brok
   await expect(inherited).toHaveCount(0);
   for (const id of ruleIds) await expect(page.getByTestId(`rule-${id}`)).toBeVisible();
   await expect(page.getByTestId('rule-isContainedIn:orders.status')).toHaveAttribute('data-status', 'failed');
+
+  // The Monitor view of the second import re-runs the kept suite by itself (a reload forgets every
+  // result) and shows the one broken rule, which is also an error among the alerts.
+  await page.getByTestId('nav-monitor').click();
+  await expect(page.getByTestId('monitor-view')).toBeVisible();
+  await page.reload();
+  const monitorRules = page.getByTestId('monitor-rules');
+  await expect(monitorRules).toBeVisible({ timeout: 90_000 });
+  await expect(monitorRules.locator('[data-testid^="monitor-rule-"]')).toHaveCount(ruleIds.length);
+  await expect(page.getByTestId('monitor-rules-summary')).toHaveText(`${ruleIds.length - 1} passed · 1 failed`, { timeout: 120_000 });
+  await expect(page.getByTestId('monitor-rule-isContainedIn:orders.status')).toHaveAttribute('data-status', 'failed');
+  for (const id of ruleIds.filter((r) => r !== 'isContainedIn:orders.status')) {
+    await expect(page.getByTestId(`monitor-rule-${id}`)).toHaveAttribute('data-status', 'passed');
+  }
+  await page.getByTestId('tab-alerts').click();
+  const ruleAlert = page.getByTestId('alert-rule_failed-orders-status');
+  await expect(ruleAlert).toHaveAttribute('data-severity', 'error');
+  await expect(ruleAlert).toContainText('Rule on orders.status failed: 1 violating rows');
+  await expect(page.locator('[data-testid^="alert-rule_failed-"]')).toHaveCount(1);
 });

@@ -29,6 +29,8 @@ export interface Alert {
   value: number;
   /** The threshold crossed; null for schema events that have none. */
   threshold: number | null;
+  /** For `category_appeared` / `category_vanished`: the category value. */
+  category?: string;
 }
 
 export type ColumnStatus = 'unchanged' | 'added' | 'removed' | 'renamed' | 'retyped' | 'renamed-retyped';
@@ -154,6 +156,7 @@ function categoryAlerts(table: string, column: string, values: ValueCount[], non
     message: `category "${v.value}" ${kind === 'category_appeared' ? 'appeared' : 'vanished'} (${fmt(v.count)} rows, ${pct(v.count / Math.max(1, nonNull))} of the ${kind === 'category_appeared' ? 'new' : 'old'} values)`,
     value: v.count / Math.max(1, nonNull),
     threshold: minShare,
+    category: v.value,
   }));
 }
 
