@@ -19,6 +19,7 @@ import type { QualityReport } from '../src/core/quality/types.ts';
 import type { Inventory, ProgressHandler } from '../src/core/types.ts';
 import { listTableData, saveTableData } from '../src/db/repository.ts';
 import { DuckDbWasmEngine } from '../src/engine/duckdb-wasm.ts';
+import { keepErrorCodes } from '../src/lib/worker-errors.ts';
 
 let engine: Promise<DuckDbWasmEngine> | null = null;
 /** The import whose tables are loaded in the engine now (table names are only unique per import). */
@@ -219,4 +220,5 @@ export interface CleanedExport {
 }
 
 export type InventoryApi = typeof api;
+keepErrorCodes();
 expose(api);

@@ -1,9 +1,10 @@
 // Recs worker: runs the interaction diagnostics and the baseline models (before and after the cleaning
 // recipe) on a log read by the data worker, off the main thread. Cancel = terminate.
-import { expose, transferHandlers } from 'comlink';
+import { expose } from 'comlink';
 import { diagnoseInteractions, type Diagnostics } from '../src/core/recsys/diagnostics.ts';
 import { cleanInteractions, evaluateLog, type CleaningComparison, type ModelName } from '../src/core/recsys/evaluate.ts';
 import type { InteractionLog } from '../src/core/recsys/interactions.ts';
+import { keepErrorCodes } from '../src/lib/worker-errors.ts';
 
 /** What the view can tune; everything else uses the core defaults. */
 export interface RecsRunOptions {
@@ -23,20 +24,7 @@ export interface RecsAnalysis {
   ms: { diagnose: number; evaluate: number };
 }
 
-// Keep `code` on errors crossing the boundary (comlink's default keeps name and message only).
-const defaultThrow = transferHandlers.get('throw')!;
-transferHandlers.set('throw', {
-  canHandle: defaultThrow.canHandle,
-  serialize(wrapped: unknown) {
-    const value = (wrapped as { value: unknown }).value;
-    if (value instanceof Error || (value && typeof value === 'object' && 'message' in value)) {
-      const e = value as { name?: string; message?: string; code?: string };
-      return [{ isError: true, value: { name: e.name ?? 'Error', message: String(e.message ?? ''), code: e.code } }, []];
-    }
-    return defaultThrow.serialize(wrapped);
-  },
-  deserialize: defaultThrow.deserialize,
-});
+keepErrorCodes();
 
 const api = {
   /** Diagnostics, then the same evaluation on the raw and the cleaned log (core's compareCleaning, in steps for progress). */

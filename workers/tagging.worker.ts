@@ -1,7 +1,7 @@
 // Tagging worker: trains a text classifier on one job's rows (k-fold out-of-fold metrics, suspects,
 // predictions for missing labels), exports it to ONNX, and runs stored ONNX models with
 // onnxruntime-web (WebGPU when the browser has an adapter, WASM otherwise). Cancel = terminate.
-import { expose, transfer, transferHandlers } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { StocktakeError } from '../src/core/errors.ts';
 import { featurizeBatch } from '../src/core/tagging/featurize.ts';
 import { tagTable, type TagProgress, type TagTableOptions } from '../src/core/tagging/tag-table.ts';
@@ -11,6 +11,7 @@ import { buildOnnxFeeds, exportFastTextOnnx, parseModelMetadata, type FastTextOn
 import { buildBrandLexicon, extractAttributes, type AttributeTag } from '../src/core/tagging/attributes.ts';
 import { findNearDuplicates, type NearDuplicateCluster } from '../src/core/tagging/near-duplicates.ts';
 import { aggregateSentiment, mapSentimentColumn, type SentimentAggregate, type SentimentScale } from '../src/core/tagging/sentiment.ts';
+import { keepErrorCodes } from '../src/lib/worker-errors.ts';
 
 export type { TaggingSettings };
 
@@ -71,21 +72,7 @@ export type SentimentOutcome =
   | ({ ok: true; scale: SentimentScale; neutral: number; unreadable: number; source: 'labels' | 'model' } & SentimentAggregate)
   | { ok: false; reason: 'not-sentiment' };
 
-// Only name and message survive comlink's default error handler; keep `code` too so the UI can say
-// "the model failed" rather than "something went wrong". The client side copies every field back.
-const defaultThrow = transferHandlers.get('throw')!;
-transferHandlers.set('throw', {
-  canHandle: defaultThrow.canHandle,
-  serialize(wrapped: unknown) {
-    const value = (wrapped as { value: unknown }).value;
-    if (value instanceof Error || (value && typeof value === 'object' && 'message' in value)) {
-      const e = value as { name?: string; message?: string; code?: string };
-      return [{ isError: true, value: { name: e.name ?? 'Error', message: String(e.message ?? ''), code: e.code } }, []];
-    }
-    return defaultThrow.serialize(wrapped);
-  },
-  deserialize: defaultThrow.deserialize,
-});
+keepErrorCodes();
 
 const SNIPPET = 160;
 /** Rows per ONNX run: bounds the padded [batch, length] inputs. */
