@@ -20,6 +20,7 @@ import { loadInventory } from '../db/repository.ts';
 import { startLayout, type LayoutJob } from '../lib/graph-client.ts';
 import { buildGraph } from '../lib/inventory-client.ts';
 import { appErrors } from './errors.svelte.ts';
+import { offerDownload } from '../lib/download.ts';
 
 export { LINK_TYPES, NODE_TYPES, groupNeighbours, type NeighbourEntry, type NeighbourGroup } from './graph-model.ts';
 
@@ -32,17 +33,6 @@ export interface GraphLayout {
 
 export type GraphStatus = 'idle' | 'building' | 'ready' | 'failed';
 
-function offerDownload(data: Blob | string, name: string, type: string): void {
-  const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 class GraphState {
   #openId: string | null = $state(null);

@@ -26,6 +26,7 @@ import {
   type RuleSuiteState,
 } from './quality-model.ts';
 import type { AcceptedFix } from './tagging-plan.ts';
+import { offerDownload } from '../lib/download.ts';
 
 /** Where tagging keeps the mislabel fixes the user accepted (see tagging.svelte.ts). */
 const ACCEPTED_FIXES_KIND = 'tagging-accepted-fixes';
@@ -81,18 +82,6 @@ async function readStored(importId: string): Promise<StoredQuality> {
   };
 }
 
-/** Offers bytes or text as a file download. */
-function offerDownload(data: Uint8Array | string, name: string, type: string): void {
-  const blob = new Blob([data as BlobPart], { type });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 class QualityState {
   readonly #data = new LiveValue<StoredQuality | null>(null);

@@ -18,6 +18,7 @@ import {
   type DuplicateMerge,
   type StoredTag,
 } from './tag-extras-model.ts';
+import { offerDownload } from '../lib/download.ts';
 
 export type PanelStatus = 'idle' | 'running' | 'done' | 'failed';
 
@@ -57,16 +58,6 @@ export interface SentimentResult extends SentimentAggregate {
   unreadable: number;
 }
 
-function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name.replace(/[\\/:*?"<>|\s]+/g, '_');
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 class TagExtrasState {
   attributesStatus: PanelStatus = $state('idle');
@@ -167,7 +158,7 @@ class TagExtrasState {
     try {
       const tags = (await getAnalysis<StoredTag[]>(importId, TAGS_KIND))?.value ?? [];
       this.storedTags = tags.length;
-      downloadText(`${importName || importId}.tags.csv`, exportTagsCsv(tags), 'text/csv;charset=utf-8');
+      offerDownload(exportTagsCsv(tags), `${importName || importId}.tags.csv`, 'text/csv;charset=utf-8');
     } catch (e) {
       appErrors.report(e);
     }

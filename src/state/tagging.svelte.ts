@@ -21,6 +21,7 @@ import {
 import { describeError, appErrors } from './errors.svelte.ts';
 import { LiveValue } from './live.svelte.ts';
 import { mergeAcceptedFix, trainingEta, trainingFraction, type AcceptedFix } from './tagging-plan.ts';
+import { offerDownload } from '../lib/download.ts';
 
 export const ACCEPTED_FIXES_KIND = 'tagging-accepted-fixes';
 /** Labelled rows the stored model is checked on when no row lacks a label (shows the device at work). */
@@ -333,15 +334,7 @@ class TaggingState {
     try {
       const m = await getModel(id);
       if (!m) throw new StocktakeError('MODEL_ERROR', 'This model is no longer stored.');
-      const blob = new Blob([m.onnx as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${m.table}.${m.target}.v${m.version}.onnx`.replace(/[\\/:*?"<>|\s]+/g, '_');
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      offerDownload(m.onnx, `${m.table}.${m.target}.v${m.version}.onnx`, 'application/octet-stream');
     } catch (e) {
       appErrors.report(e);
     }
