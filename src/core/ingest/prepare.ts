@@ -14,6 +14,7 @@ import {
   hasNulByte,
   isPlausibleChinese,
   tallyCjk,
+  Utf8Validator,
 } from './encoding.ts';
 import { sourceFromBytes, type SourceFile } from './source.ts';
 import { parseJsonArray, parseJsonLines, parseParquet, recordsToCsv } from './records-to-csv.ts';
@@ -568,7 +569,9 @@ async function runTextPass(
   const isUtf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
   const isGb = encoding === 'gb18030';
   // UTF-16 has no invalid bytes worth refusing a file for (a lone surrogate becomes U+FFFD).
-  const decoder = new TextDecoder(isUtf8 ? 'utf-8' : encoding, { fatal: isUtf8 || isGb, ignoreBOM: true });
+  // UTF-8 is only validated (no strings built); other encodings are decoded and re-encoded.
+  const validator = isUtf8 ? new Utf8Validator() : null;
+  const decoder = isUtf8 ? null : new TextDecoder(encoding, { fatal: isGb, ignoreBOM: true });
   const encoder = new TextEncoder();
   const scanner = makeScanner?.() ?? null;
   const tally = { nonAscii: 0, cjk: 0 };
@@ -603,19 +606,20 @@ async function runTextPass(
       chunk = chunk.subarray(cut);
       skip -= cut;
     }
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
-      return failAt(chunk, false);
-    }
     let out: Uint8Array;
-    if (isUtf8) {
+    if (validator) {
+      if (!validator.push(chunk)) return failAt(chunk, false);
       out = chunk;
-      multibyte += chunk.byteLength - text.length;
+      multibyte = validator.multibyte;
       newlines += countNewlines(chunk);
       tail = chunk.subarray(Math.max(0, chunk.byteLength - 3));
     } else {
+      let text: string;
+      try {
+        text = decoder!.decode(chunk, { stream: true });
+      } catch {
+        return failAt(chunk, false);
+      }
       if (isGb) tallyCjk(text, tally);
       out = encoder.encode(text);
     }
@@ -627,11 +631,15 @@ async function runTextPass(
       nextReport = read + step;
     }
   }
-  let last: string;
-  try {
-    last = decoder.decode();
-  } catch {
-    return failAt(new Uint8Array(0), true);
+  let last = '';
+  if (validator) {
+    if (!validator.finish()) return failAt(new Uint8Array(0), true);
+  } else {
+    try {
+      last = decoder!.decode();
+    } catch {
+      return failAt(new Uint8Array(0), true);
+    }
   }
   if (last) {
     if (isGb) tallyCjk(last, tally);
