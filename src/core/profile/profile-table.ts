@@ -39,6 +39,17 @@ export const PLACEHOLDER_VALUES: readonly string[] = [
 const PLACEHOLDER_DATES = ['1970-01-01', '1900-01-01'];
 const PLACEHOLDER_SET = new Set(PLACEHOLDER_VALUES);
 const PLACEHOLDER_MAX_BYTES = Math.max(...PLACEHOLDER_VALUES.map((p) => new TextEncoder().encode(p).length)) + 4;
+/**
+ * First characters a placeholder can start with (either case, or a blank before it): a cheap
+ * `ascii()` test that keeps lower(trim()) off nearly every value. Without it the placeholder count
+ * was the most expensive statistic of the profile (2.8 of 3.9 s on a 1M × 20 table).
+ */
+const PLACEHOLDER_FIRST_CODES = [
+  ...new Set([
+    9, 10, 13, 32, 12288,
+    ...PLACEHOLDER_VALUES.flatMap((p) => [p, p.toUpperCase()].map((v) => v.codePointAt(0)!)),
+  ]),
+].sort((a, b) => a - b).join(', ');
 
 const HISTOGRAM_BINS = 24;
 const PII_SAMPLE = 300;
@@ -255,7 +266,7 @@ async function profileScalars(engine: SqlEngine, t: string, batch: ColumnWork[],
       // CASE guards keep trim/lower off long values: only short strings can be blanks or placeholders.
       exprs.push(
         `count_if(CASE WHEN ${q} = '' THEN true WHEN ascii(${q}) IN (9, 10, 13, 32, 12288) THEN trim(${q}, ' \t\r\n　') = '' ELSE false END) AS e_${i}`,
-        `count_if(CASE WHEN strlen(${q}) <= ${PLACEHOLDER_MAX_BYTES} THEN lower(trim(${q})) IN (${placeholders}) ELSE false END) AS ph_${i}`,
+        `count_if(CASE WHEN strlen(${q}) <= ${PLACEHOLDER_MAX_BYTES} AND ascii(${q}) IN (${PLACEHOLDER_FIRST_CODES}) THEN lower(trim(${q})) IN (${placeholders}) ELSE false END) AS ph_${i}`,
       );
     } else if (isTemporal(pt)) {
       const cast = pt === 'date' ? 'DATE' : 'TIMESTAMP';
@@ -380,7 +391,7 @@ async function profilePlaceholders(engine: SqlEngine, t: string, batch: ColumnWo
   for (const w of batch) {
     if (w.placeholderTotal === 0) continue;
     if (w.pt === 'varchar') {
-      parts.push(`SELECT ${w.index} AS i, trim(${w.q}) AS v, count(*) AS n FROM ${t} WHERE strlen(${w.q}) <= ${PLACEHOLDER_MAX_BYTES} AND lower(trim(${w.q})) IN (${list}) GROUP BY 1, 2`);
+      parts.push(`SELECT ${w.index} AS i, trim(${w.q}) AS v, count(*) AS n FROM ${t} WHERE strlen(${w.q}) <= ${PLACEHOLDER_MAX_BYTES} AND ascii(${w.q}) IN (${PLACEHOLDER_FIRST_CODES}) AND lower(trim(${w.q})) IN (${list}) GROUP BY 1, 2`);
     } else {
       parts.push(`SELECT ${w.index} AS i, ${w.q}::DATE::VARCHAR AS v, count(*) AS n FROM ${t} WHERE ${w.q}::DATE IN (${PLACEHOLDER_DATES.map((d) => `DATE '${d}'`).join(', ')}) GROUP BY 1, 2`);
     }
