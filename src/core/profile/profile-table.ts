@@ -197,8 +197,9 @@ export async function profileTable(engine: SqlEngine, table: string, options: Pr
   }
 
   throwIfAborted(signal);
-  const duplicateRows = await countDuplicateRows(engine, t, rowCount);
   const columns = works.map((w) => w.profile);
+  // A column proven unique (exact count) means no two rows are equal: the row-hash pass is skipped.
+  const duplicateRows = columns.some((c) => c.isUnique) ? 0 : await countDuplicateRows(engine, t, rowCount);
   const single = columns.filter((c) => c.isUnique && rowCount > 0).map((c) => c.name);
   throwIfAborted(signal);
   const composite = single.length === 0 && duplicateRows === 0 && rowCount > 1 ? await findCompositeKeys(engine, t, works, rowCount) : [];
