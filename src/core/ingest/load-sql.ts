@@ -3,14 +3,14 @@
 import { ident, literal } from '../engine/sql-engine.ts';
 import type { PreparedTable } from './prepare.ts';
 
-function readCsvCall(t: PreparedTable, virtualFile: string, lenient: boolean): string {
+function readCsvCall(t: PreparedTable, virtualFile: string, lenient: boolean, header?: boolean): string {
   const d = t.csv ?? { delimiter: ',', quote: '"', header: true };
   const opts = [
     `delim=${literal(d.delimiter)}`,
     `quote=${literal(d.quote)}`,
     // RFC 4180: a quote inside a quoted field is doubled.
     `escape=${literal(d.quote)}`,
-    `header=${d.header ? 'true' : 'false'}`,
+    `header=${(header ?? d.header) ? 'true' : 'false'}`,
   ];
   // Rows with too few or too many fields were found by the ingest scan: pad instead of failing.
   // Long rows add `columnN` columns past the header, which the warning explains.
@@ -38,6 +38,14 @@ function readJsonCall(t: PreparedTable, virtualFile: string, lenient: boolean): 
  */
 export function buildLoadSql(table: PreparedTable, virtualFile: string): string {
   return `CREATE TABLE ${ident(table.table)} AS SELECT * FROM ${readCall(table, virtualFile, false)}`;
+}
+
+/**
+ * Appends a later slice of a CSV loaded slice by slice (see csv-slices.ts): same dialect, no header;
+ * the engine sniffs the slice's types and casts them to the table's on insert.
+ */
+export function buildAppendCsvSql(table: PreparedTable, virtualFile: string): string {
+  return `INSERT INTO ${ident(table.table)} SELECT * FROM ${readCsvCall(table, virtualFile, false, false)}`;
 }
 
 /**

@@ -3,6 +3,8 @@
 import { ident } from '../engine/sql-engine.ts';
 import type { SqlEngine } from '../engine/sql-engine.ts';
 import { isAbortError, throwIfAborted } from '../errors.ts';
+import { findCsvSliceEnds } from '../ingest/csv-slices.ts';
+import { buildAppendCsvSql } from '../ingest/load-sql.ts';
 import { buildLoadSql, buildLoadSqlFallback, prepareSources, type PreparedTable } from '../ingest/prepare.ts';
 import type { SourceFile } from '../ingest/source.ts';
 import { profileTable } from '../profile/profile-table.ts';
@@ -21,6 +23,11 @@ export interface BuildInventoryOptions {
   maxFileBytes?: number;
   /** CSV files above this skip the JS ragged-row scan; DuckDB's strict read catches them (default 64 MiB). */
   scanBytesLimit?: number;
+  /**
+   * In-memory CSV files above this load in slices of half of it, so the engine never holds the whole
+   * file and the whole table at once (default 64 MiB).
+   */
+  slicedLoadBytes?: number;
   now?: () => number;
 }
 
@@ -53,8 +60,52 @@ function newId(): string {
   return globalThis.crypto.randomUUID();
 }
 
-async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[]): Promise<'memory' | 'file-handle'> {
+/**
+ * Loads a large in-memory CSV slice by slice: the engine's heap then holds the table and one slice,
+ * not the table and a copy of the whole file (the engine copies a registered buffer into its heap).
+ * False, with nothing left behind, when a slice fails: the caller loads the file whole, which also
+ * gives the usual strict-then-lenient reading and its warnings.
+ */
+async function loadCsvInSlices(engine: SqlEngine, t: PreparedTable, bytes: Uint8Array, vfile: string, sliceBytes: number): Promise<boolean> {
+  const ends = findCsvSliceEnds(bytes, sliceBytes, t.csv?.quote);
+  if (ends.length < 2) return false;
+  let start = 0;
+  try {
+    for (let k = 0; k < ends.length; k++) {
+      const name = `${vfile}.part${k}`;
+      // A copy: the engine takes ownership of a registered buffer, and of a view it would take the whole file's.
+      await engine.registerBuffer(name, bytes.slice(start, ends[k]));
+      try {
+        await engine.query(k === 0 ? buildLoadSql(t, name) : buildAppendCsvSql(t, name));
+      } finally {
+        await engine.dropFile(name);
+      }
+      start = ends[k];
+    }
+    return true;
+  } catch {
+    await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
+    return false;
+  }
+}
+
+/** Releases a buffer the engine was given (the `registerBuffer` contract), so the file's bytes are freed now. */
+function releaseBuffer(bytes: Uint8Array): void {
+  // Only a view of its whole buffer: a part of a larger one (a zip entry) may share it with other tables.
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+  }
+}
+
+async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[], slicedLoadBytes: number): Promise<'memory' | 'file-handle' | 'sliced'> {
   let loadPath: 'memory' | 'file-handle' = 'memory';
+  if (t.data.kind === 'bytes' && t.reader === 'csv' && t.data.bytes.byteLength > slicedLoadBytes) {
+    await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
+    if (await loadCsvInSlices(engine, t, t.data.bytes, vfile, slicedLoadBytes / 2)) {
+      releaseBuffer(t.data.bytes);
+      return 'sliced';
+    }
+  }
   if (t.data.kind === 'bytes') {
     await engine.registerBuffer(vfile, t.data.bytes);
   } else if (t.data.source.blob && engine.registerFile && (await engine.registerFile(vfile, t.data.source.blob))) {
@@ -121,9 +172,10 @@ export async function buildInventory(
     const tableIssues: ImportIssue[] = [...t.warnings];
     try {
       onProgress?.({ kind: 'load', file: t.file, table: t.table });
-      const loadPath = await loadTable(engine, t, vfile, tableIssues);
+      const loaded = await loadTable(engine, t, vfile, tableIssues, options.slicedLoadBytes ?? 64 * 1024 * 1024);
+      const loadPath = loaded === 'sliced' ? 'memory' : loaded;
       // The rows now live in the engine's table: free the file's bytes before profiling (peak memory).
-      await engine.dropFile(vfile);
+      if (loaded !== 'sliced') await engine.dropFile(vfile);
       const stats = await profileTable(engine, t.table, {
         importId,
         signal,
