@@ -1,4 +1,4 @@
-// Layout worker: runs the seeded d3-force layout of a graph off the main thread, reporting progress,
+// Layout worker: runs the seeded force layout (typed-array Barnes–Hut, d3-force's forces) off the main thread, reporting progress,
 // and hands the positions back as a transferred Float32Array. Cancelling terminates the worker.
 import { expose, transfer } from 'comlink';
 import { layoutGraph, type LayoutInput, type LayoutOptions } from '../src/core/graph/layout.ts';

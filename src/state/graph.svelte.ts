@@ -29,6 +29,9 @@ export interface GraphLayout {
   graph: KnowledgeGraph;
   positions: Float32Array;
   ids: string[];
+  /** The graph's links as node indices (what was laid out), so drawing needs no id lookups. */
+  sources: Uint32Array;
+  targets: Uint32Array;
 }
 
 export type GraphStatus = 'idle' | 'building' | 'ready' | 'failed';
@@ -161,7 +164,7 @@ class GraphState {
       (positions) => {
         if (this.#job !== job) return;
         this.layoutMs = performance.now() - started;
-        this.layout = { graph, positions, ids: input.ids };
+        this.layout = { graph, positions, ids: input.ids, sources: input.sources, targets: input.targets };
         this.layoutProgress = null;
         this.#job = null;
       },

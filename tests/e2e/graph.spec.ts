@@ -1,6 +1,7 @@
 // End to end: the Graph view on the real Olist tables. The schema layer shows the nine tables; a
 // category found by search lists its products; a product lists its sellers and co-purchased products,
-// every set checked against native DuckDB reading the same files.
+// every set checked against native DuckDB reading the same files; the big products graph is drawn by the
+// render worker, and hover and click hit-test it.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,10 +118,29 @@ test('graph on olist: nine tables, category → products → sellers and co-purc
     type: 'timing',
     description: `graph build ${await stats.getAttribute('data-build-ms')} ms; layout of ${await canvas.getAttribute('data-nodes')} nodes ${await stats.getAttribute('data-layout-ms')} ms`,
   });
+  // The render worker's image of the whole layout is on screen.
+  await expect(canvas).toHaveAttribute('data-ready', 'whole');
   const box = (await canvas.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, -300);
   await expect.poll(async () => Number(await canvas.getAttribute('data-drawn'))).toBeGreaterThan(drawn);
+
+  // Hover and click on the big graph (grid hit-testing): the first grid point over a node shows its
+  // card, and a click there opens that node's details.
+  const hoverCard = page.getByTestId('graph-hover');
+  let hit: { x: number; y: number; label: string } | undefined;
+  for (let gy = 1; gy < 12 && !hit; gy++) {
+    for (let gx = 1; gx < 16 && !hit; gx++) {
+      const x = box.x + (gx * box.width) / 16;
+      const y = box.y + (gy * box.height) / 12;
+      await page.mouse.move(x, y);
+      if ((await hoverCard.count()) > 0) hit = { x, y, label: (await hoverCard.locator('strong').textContent()) ?? '' };
+    }
+  }
+  expect(hit, 'a node under some grid point').toBeDefined();
+  expect(hit!.label.length).toBeGreaterThan(0);
+  await page.mouse.click(hit!.x, hit!.y);
+  await expect(page.getByTestId('graph-details-label')).toHaveText(hit!.label);
   const png = await download(page, 'graph-export-png');
   expect(png.name).toMatch(/\.png$/);
   expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

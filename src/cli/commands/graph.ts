@@ -1,5 +1,5 @@
 // `stocktake graph <folder|zip|files...> [--json out.json] [--format graphml|jsonld|csv --out FILE]
-// [--max-users N] [--top-k K]`: the knowledge graph of an export. With `--format csv`, `--out x.csv`
+// [--max-users N] [--top-k K] [--similar-k K]`: the knowledge graph of an export. With `--format csv`, `--out x.csv`
 // receives the nodes and `x.edges.csv` the edges. Without an output option the JSON goes to stdout.
 import { writeFileSync } from 'node:fs';
 import { StocktakeError } from '../../core/errors.ts';
@@ -41,6 +41,9 @@ export async function runGraphCommand(argv: string[]): Promise<number> {
   if (format && !out) throw new StocktakeError('BAD_ARGUMENT', '--format needs --out FILE.');
   const maxUsers = parseCount(stringOption(args, 'max-users'), 'max-users');
   const topK = parseCount(stringOption(args, 'top-k'), 'top-k');
+  // similar_to neighbours per product by title; 0 builds none.
+  const similarRaw = stringOption(args, 'similar-k');
+  const similarTopK = similarRaw === '0' ? 0 : parseCount(similarRaw, 'similar-k');
   const sources = loadSourcesFromArgs(args.positional);
   const engine = await DuckDbNodeEngine.create();
   try {
@@ -54,7 +57,7 @@ export async function runGraphCommand(argv: string[]): Promise<number> {
       process.stderr.write(`${inventory.import.name}: no table could be read\n`);
       return 1;
     }
-    const graph = await buildGraph(engine, inventory, { maxUsers, topK });
+    const graph = await buildGraph(engine, inventory, { maxUsers, topK, similarTopK });
     if (json) writeFileSync(json, JSON.stringify(graph));
     if (format && out) writeGraphFile(graph, format, out);
     if (!json && !format) process.stdout.write(JSON.stringify(graph) + '\n');

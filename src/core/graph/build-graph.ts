@@ -6,6 +6,7 @@ import type { Row, SqlEngine } from '../engine/sql-engine.ts';
 import { throwIfAborted } from '../errors.ts';
 import type { Inventory } from '../types.ts';
 import { findBusinessRoles, type BusinessRoles } from './find-business-roles.ts';
+import { DEFAULT_SIMILAR_PRODUCTS, findSimilarProducts } from './similar-products.ts';
 import type { GraphLink, GraphNode, KnowledgeGraph } from './types.ts';
 
 export interface BuildGraphOptions {
@@ -13,6 +14,10 @@ export interface BuildGraphOptions {
   maxUsers?: number;
   /** Co-purchase partners kept per product (default 10). A pair stays when either side ranks it. */
   topK?: number;
+  /** `similar_to` neighbours kept per product by title similarity (default 5; 0 builds none). */
+  similarTopK?: number;
+  /** Minimum cosine of two titles for a `similar_to` link (default 0.5). */
+  similarThreshold?: number;
   signal?: AbortSignal;
 }
 
@@ -174,12 +179,41 @@ export async function buildGraph(engine: SqlEngine, inventory: Inventory, option
       for (const r of rows) links.push({ source: `product:${r.id}`, target: `attribute:${a}=${r.v}`, type: 'has_attribute', provenance: prov });
     }
 
+    addSimilarProducts(p, products, options, nodes, links);
+
     if (factsSql && roles.lines) await addFactLayer(q, roles, facts, { maxUsers, topK }, nodes, links);
     if (roles.reviews && (roles.reviews.product || factsSql)) await addProductScores(q, roles, facts, nodes);
   } finally {
     if (factsSql) await engine.query(`DROP TABLE IF EXISTS ${facts}`);
   }
   return { nodes, links: links.filter(isLinkToKnownNodes(nodes)) };
+}
+
+/**
+ * `similar_to` between products whose titles are alike (character n-gram TF-IDF cosine, top-k per
+ * product). Without a title column there is no text to compare (Olist has only category names and
+ * name lengths): none are built, and the product table's node says so in `similarTo`.
+ */
+function addSimilarProducts(
+  p: NonNullable<BusinessRoles['product']>, products: { id: string; title: string | null }[], options: BuildGraphOptions, nodes: GraphNode[], links: GraphLink[],
+): void {
+  const topK = options.similarTopK ?? DEFAULT_SIMILAR_PRODUCTS.topK;
+  const threshold = options.similarThreshold ?? DEFAULT_SIMILAR_PRODUCTS.threshold;
+  const table = nodes.find((n) => n.id === `table:${p.table}`);
+  if (!p.title) {
+    if (table) table.similarTo = 'not built: the product table has no title column';
+    return;
+  }
+  if (topK <= 0) return;
+  const pairs = findSimilarProducts(products.map((r) => str(r.title)), { topK, threshold });
+  const provenance = {
+    table: p.table, column: p.title, rule: `title similarity: top ${topK} per product, cosine ≥ ${threshold}`,
+    model: `hashed character ${DEFAULT_SIMILAR_PRODUCTS.gram}-gram TF-IDF cosine`,
+  };
+  for (const { a, b, score } of pairs) {
+    links.push({ source: `product:${products[a].id}`, target: `product:${products[b].id}`, type: 'similar_to', weight: score, provenance, score });
+  }
+  if (table) table.similarTo = `${pairs.length} links from ${p.title}`;
 }
 
 /** Drops links whose ends are not nodes (e.g. line items whose product is missing from the dimension). */

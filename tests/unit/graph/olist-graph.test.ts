@@ -142,6 +142,11 @@ describe('business layer', () => {
     expect(ids.size).toBe(graph.nodes.length);
     expect(graph.links.every((l) => ids.has(l.source) && ids.has(l.target))).toBe(true);
   });
+
+  it('builds no similar_to links (Olist products have no titles, only name lengths) and says so on the table', () => {
+    expect(graph.links.filter((l) => l.type === 'similar_to')).toHaveLength(0);
+    expect(graph.nodes.find((n) => n.id === `table:${P}`)!.similarTo).toMatch(/no title column/);
+  });
 });
 
 describe('from a category to its products, their sellers and co-purchased products', () => {
