@@ -1,13 +1,15 @@
 // Benchmark of the self-trained text classifier against native fastText (Debian `fasttext` 0.9.2),
-// same rows, same 5 folds: out-of-fold accuracy / macro-F1, training time, and mislabel detection on
-// planted label flips. Run: npx tsx bench/tagging.bench.ts
+// same rows, same 5 folds: out-of-fold accuracy / macro-F1, training time, mislabel detection on
+// planted label flips, and the exported .onnx size (before: dense float32; now: compact float16)
+// with each one's out-of-fold figures. Run: npx tsx bench/tagging.bench.ts
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findLabelIssues } from '../src/core/tagging/confident-learning.ts';
 import { DEFAULT_FEATURIZER, featurizeBatch, normalizeText, tokenizeWords, type FeaturizerSettings } from '../src/core/tagging/featurize.ts';
-import { DEFAULT_CLASSIFIER, assignStratifiedFolds, crossValidate } from '../src/core/tagging/fasttext-model.ts';
+import { DEFAULT_CLASSIFIER, assignStratifiedFolds, countStoredRows, crossValidate, trainFastText } from '../src/core/tagging/fasttext-model.ts';
+import { exportFastTextOnnx } from '../models/fasttext-onnx.ts';
 import { argmaxRows, computeMetrics } from '../src/core/tagging/metrics.ts';
 import { mulberry32 } from '../src/core/util/random.ts';
 import { readCnReviews, readFlipkartTitles, sampleSeeded } from '../tests/unit/tagging/shared-data.ts';
@@ -130,4 +132,23 @@ const issues = findLabelIssues(noisy, probs.ours, C);
 console.log(`  ours, findLabelIssues suspects (its own cut):          ${precisionRecall(issues.suspects.map((s) => s.row))}`);
 const nativeIssues = findLabelIssues(noisy, probs.native, C);
 console.log(`  native OOF through findLabelIssues:                    ${precisionRecall(nativeIssues.suspects.map((s) => s.row))}`);
+
+// Exported model size on the 8,000 reviews (category): the stored model (ids in fewer than 2
+// training rows dropped, float16 rows, only rows in use stored) against the whole bucket table in
+// float32 with every trained row (what was exported before), each with its out-of-fold macro-F1.
+const sizeFolds = assignStratifiedFolds(cat.labels, K, 42);
+const reviewBatch = featurizeBatch(reviews.map((r) => r.review), cnFeaturizer);
+const meta = { labels: cat.classes, featurizer: cnFeaturizer, metrics: {}, created: new Date(0).toISOString(), dataFingerprint: '' };
+console.log(`\nExported .onnx of the category model (${reviews.length} reviews, ${cnFeaturizer.buckets} buckets × dim ${DEFAULT_CLASSIFIER.dim}):`);
+for (const variant of [
+  { name: 'before: dense float32, all rows', classifier: { ...DEFAULT_CLASSIFIER, minCount: 1, float16: false }, storage: 'dense' as const },
+  { name: 'now: rows in ≥2 reviews, float16', classifier: DEFAULT_CLASSIFIER, storage: 'compact' as const },
+]) {
+  const settings = { ...variant.classifier, numClasses: cat.classes.length, buckets: cnFeaturizer.buckets };
+  const { oof } = await crossValidate(reviewBatch, cat.labels, settings, { folds: sizeFolds });
+  const m = computeMetrics(cat.labels, argmaxRows(oof, cat.classes.length), cat.classes.length);
+  const model = await trainFastText(reviewBatch, cat.labels, settings);
+  const bytes = exportFastTextOnnx(model, meta, { storage: variant.storage });
+  console.log(`  ${variant.name.padEnd(36)} ${(bytes.byteLength / 1e6).toFixed(1).padStart(5)} MB  (${countStoredRows(model)} non-zero rows)  OOF accuracy ${fmt(m.accuracy)}  macro-F1 ${fmt(m.macroF1)}`);
+}
 rmSync(work, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import onnxProto from 'onnx-proto';
 import { StocktakeError } from '../src/core/errors.ts';
 import type { FeatureBatch, FeaturizerSettings } from '../src/core/tagging/featurize.ts';
 import type { FastTextModel } from '../src/core/tagging/fasttext-model.ts';
+import { encodeFloat16Exact } from '../src/core/tagging/float16.ts';
 
 const { onnx } = onnxProto;
 
@@ -31,9 +32,18 @@ function floatTensor(name: string, dims: number[], data: Float32Array) {
   return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 }
 
+function float16Tensor(name: string, dims: number[], bits: Uint16Array) {
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT16, rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength) });
+}
+
 function int64Tensor(name: string, values: number[]) {
   const data = BigInt64Array.from(values, (v) => BigInt(v));
   return onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) });
+}
+
+/** An int32 tensor; `dims` [] makes a scalar (Range wants scalars). */
+function int32Tensor(name: string, dims: number[], values: Int32Array) {
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.INT32, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
 }
 
 function valueInfo(name: string, elemType: number, dims: (string | number)[]) {
@@ -48,33 +58,99 @@ function valueInfo(name: string, elemType: number, dims: (string | number)[]) {
   });
 }
 
-function node(opType: string, input: string[], output: string[], attrs: Record<string, number> = {}) {
+function node(opType: string, input: string[], output: string[], attrs: Record<string, number> = {}, tensorAttrs: Record<string, InstanceType<typeof onnx.TensorProto>> = {}) {
   return onnx.NodeProto.create({
     opType,
     input,
     output,
     name: output[0],
-    attribute: Object.entries(attrs).map(([name, i]) => onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT })),
+    attribute: [
+      ...Object.entries(attrs).map(([name, i]) => onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT })),
+      ...Object.entries(tensorAttrs).map(([name, t]) => onnx.AttributeProto.create({ name, t, type: onnx.AttributeProto.AttributeType.TENSOR })),
+    ],
   });
 }
 
+/** How the embeddings are written: only the rows in use (default), or the whole bucket table in float32. */
+export interface ExportOptions {
+  storage?: 'compact' | 'dense';
+}
+
 /**
- * Builds the `.onnx` file of a trained model. Inputs: `ids` int64 [batch, length] (padded with any
- * valid id) and `mask` float [batch, length] (1 for real ids, 0 for padding). Output: `probs` float
- * [batch, classes]. The graph is exactly the TypeScript model's mean pooling:
- * Gather → ×mask → ReduceSum / max(ΣMask, 1) → MatMul → Add → Softmax.
+ * The embedding rows a compact file stores: the ids whose row is not all zero, in id order, and
+ * those rows packed after one leading zero row (row 0 stands for every id not stored).
  */
-export function exportFastTextOnnx(model: FastTextModel, meta: FastTextOnnxMetadata): Uint8Array {
-  const { dim: D, numClasses: C, buckets } = model;
+function packRows(model: FastTextModel): { kept: Int32Array; packed: Float32Array } {
+  const { buckets, dim: D, input } = model;
+  const kept: number[] = [];
+  for (let id = 0; id < buckets; id++) {
+    for (let d = id * D; d < (id + 1) * D; d++) {
+      if (input[d] !== 0) {
+        kept.push(id);
+        break;
+      }
+    }
+  }
+  // ScatterElements needs at least one index: an all-zero model keeps id 0's (zero) row.
+  if (kept.length === 0) kept.push(0);
+  const packed = new Float32Array((kept.length + 1) * D);
+  kept.forEach((id, i) => packed.set(input.subarray(id * D, (id + 1) * D), (i + 1) * D));
+  return { kept: Int32Array.from(kept), packed };
+}
+
+/**
+ * Initializers and nodes that turn `ids` into the `embeddings`/`embedding_rows` pair Gather reads.
+ * Dense: the bucket table itself. Compact: a bucket → row remap built inside the graph from the
+ * stored ids (ConstantOfShape + Range + ScatterElements, all constant, so onnxruntime folds them
+ * once at load), then the packed rows, float16 when every value is exactly a float16 (cast once).
+ */
+function embeddingLookup(model: FastTextModel, storage: 'compact' | 'dense') {
+  const { buckets, dim: D } = model;
+  if (storage === 'dense') {
+    return { initializer: [floatTensor('embeddings', [buckets, D], model.input)], nodes: [], rowIds: 'ids' };
+  }
+  const { kept, packed } = packRows(model);
+  const half = encodeFloat16Exact(packed);
+  const rows = kept.length + 1;
+  const initializer = [
+    int32Tensor('stored_ids', [kept.length], kept),
+    int64Tensor('bucket_count', [buckets]),
+    int32Tensor('range_start', [], Int32Array.of(1)),
+    int32Tensor('range_limit', [], Int32Array.of(rows)),
+    int32Tensor('range_step', [], Int32Array.of(1)),
+    half ? float16Tensor('packed_embeddings', [rows, D], half) : floatTensor('embeddings', [rows, D], packed),
+  ];
+  const zero = int32Tensor('', [1], Int32Array.of(0));
+  const nodes = [
+    node('ConstantOfShape', ['bucket_count'], ['remap_zeros'], {}, { value: zero }),
+    node('Range', ['range_start', 'range_limit', 'range_step'], ['row_numbers']),
+    node('ScatterElements', ['remap_zeros', 'stored_ids', 'row_numbers'], ['remap'], { axis: 0 }),
+    node('Gather', ['remap', 'ids'], ['rows'], { axis: 0 }),
+    ...(half ? [node('Cast', ['packed_embeddings'], ['embeddings'], { to: onnx.TensorProto.DataType.FLOAT })] : []),
+  ];
+  return { initializer, nodes, rowIds: 'rows' };
+}
+
+/**
+ * Builds the `.onnx` file of a trained model. Inputs: `ids` int64 [batch, length] (hashed feature
+ * ids in [0, buckets), padded with any valid id) and `mask` float [batch, length] (1 for real ids,
+ * 0 for padding). Output: `probs` float [batch, classes]. The graph is exactly the TypeScript
+ * model's mean pooling: (remap →) Gather → ×mask → ReduceSum / max(ΣMask, 1) → MatMul → Add → Softmax.
+ * By default only the embedding rows in use are stored (see `embeddingLookup`): the file is a few MB
+ * instead of buckets × dim × 4 bytes, and its inputs and outputs are the same.
+ */
+export function exportFastTextOnnx(model: FastTextModel, meta: FastTextOnnxMetadata, options: ExportOptions = {}): Uint8Array {
+  const { dim: D, numClasses: C } = model;
   if (meta.labels.length !== C) throw new StocktakeError('BAD_ARGUMENT', `Model has ${C} classes but ${meta.labels.length} labels were given`);
   // MatMul wants [D, C]; the model stores output as [C, D].
   const weightT = new Float32Array(D * C);
   for (let c = 0; c < C; c++) for (let d = 0; d < D; d++) weightT[d * C + c] = model.output[c * D + d];
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const lookup = embeddingLookup(model, options.storage ?? 'compact');
   const graph = onnx.GraphProto.create({
     name: 'stocktake_fasttext',
     initializer: [
-      floatTensor('embeddings', [buckets, D], model.input),
+      ...lookup.initializer,
       floatTensor('weight', [D, C], weightT),
       floatTensor('bias', [C], model.bias),
       floatTensor('one', [1], new Float32Array([1])),
@@ -84,7 +160,8 @@ export function exportFastTextOnnx(model: FastTextModel, meta: FastTextOnnxMetad
     input: [valueInfo('ids', onnx.TensorProto.DataType.INT64, ['batch', 'length']), valueInfo('mask', FLOAT, ['batch', 'length'])],
     output: [valueInfo('probs', FLOAT, ['batch', C])],
     node: [
-      node('Gather', ['embeddings', 'ids'], ['vectors'], { axis: 0 }),
+      ...lookup.nodes,
+      node('Gather', ['embeddings', lookup.rowIds], ['vectors'], { axis: 0 }),
       node('Unsqueeze', ['mask', 'axis2'], ['mask3']),
       node('Mul', ['vectors', 'mask3'], ['masked']),
       node('ReduceSum', ['masked', 'axis1'], ['summed'], { keepdims: 0 }),

@@ -10,7 +10,8 @@ import { joinRowText, type TaggingSettings } from '../models/tagging-job.ts';
 import { buildOnnxFeeds, exportFastTextOnnx, parseModelMetadata, type FastTextOnnxMetadata } from '../models/fasttext-onnx.ts';
 import { buildBrandLexicon, extractAttributes, type AttributeTag } from '../src/core/tagging/attributes.ts';
 import { findNearDuplicates, type NearDuplicateCluster } from '../src/core/tagging/near-duplicates.ts';
-import { aggregateSentiment, mapSentimentColumn, type SentimentAggregate, type SentimentScale } from '../src/core/tagging/sentiment.ts';
+import { BRAND_ENTITY, trainBrandTagger, type BrandTaggerMetrics, type BrandTaggerProgress } from '../src/core/tagging/brand-tagger.ts';
+import { aggregateSentiment, combineSentiment, mapSentimentColumn, type SentimentAggregate, type SentimentScale } from '../src/core/tagging/sentiment.ts';
 import { keepErrorCodes } from '../src/lib/worker-errors.ts';
 
 export type { TaggingSettings };
@@ -69,8 +70,33 @@ export interface SentimentInput {
 }
 
 export type SentimentOutcome =
-  | ({ ok: true; scale: SentimentScale; neutral: number; unreadable: number; source: 'labels' | 'model' } & SentimentAggregate)
+  | ({
+      ok: true;
+      scale: SentimentScale;
+      neutral: number;
+      unreadable: number;
+      source: 'labels' | 'model';
+      /** Reviews with a given sentiment (from the score column) and with a predicted one (model). */
+      given: number;
+      predicted: number;
+    } & SentimentAggregate)
   | { ok: false; reason: 'not-sentiment' };
+
+/** A trained brand tagger's out-of-fold figures and its tags (lexicon + tagger) for every title. */
+export type BrandTaggerOutcome =
+  | {
+      ok: true;
+      metrics: BrandTaggerMetrics;
+      titles: number;
+      labelled: number;
+      warnings: string[];
+      tags: AttributeTag[][];
+      /** Brand tags the tagger found (not the lexicon), and how many of those name a brand the lexicon lacks. */
+      taggerBrands: number;
+      novelBrands: number;
+      durationMs: number;
+    }
+  | { ok: false; code: string; reason: string };
 
 keepErrorCodes();
 
@@ -141,7 +167,8 @@ const api = {
     const onnx = exportFastTextOnnx(result.model!, {
       labels: result.classes,
       featurizer: result.featurizer,
-      metrics: { accuracy, macroF1, folds: k, rows, reliability: result.reliability },
+      // The classifier settings say how it was trained (small-sample schedule, pruning, float16 rows).
+      metrics: { accuracy, macroF1, folds: k, rows, reliability: result.reliability, classifier: result.classifier },
       created: new Date(createdAt).toISOString(),
       dataFingerprint: result.dataFingerprint,
     });
@@ -193,6 +220,30 @@ const api = {
     return titles.map((title) => (title ? extractAttributes(title, lexicons) : []));
   },
 
+  /**
+   * Trains the character-level brand tagger on `titles`, weakly labelled by the lexicon of
+   * `brandValues` (out-of-fold entity F1 with progress), then tags every title with lexicon and
+   * tagger together. Synchronous inside: cancelling terminates the worker.
+   */
+  trainBrandTaggerFor(titles: (string | null)[], brandValues: (string | null)[], onProgress: (e: BrandTaggerProgress) => void): BrandTaggerOutcome {
+    const started = performance.now();
+    const result = trainBrandTagger(titles, brandValues, { onProgress: (e) => void onProgress(e) });
+    if (!result.ok) return result;
+    const lexicons = { brands: result.lexicon, brandTagger: { model: result.model, type: BRAND_ENTITY } };
+    let taggerBrands = 0;
+    let novelBrands = 0;
+    const tags = titles.map((title) => {
+      const found = title ? extractAttributes(title, lexicons) : [];
+      for (const t of found) {
+        if (t.kind !== 'brand' || t.source !== 'tagger') continue;
+        taggerBrands++;
+        if (!result.lexicon.aliases.has(t.normalized)) novelBrands++;
+      }
+      return found;
+    });
+    return { ok: true, metrics: result.metrics, titles: result.titles, labelled: result.labelled, warnings: result.warnings, tags, taggerBrands, novelBrands, durationMs: performance.now() - started };
+  },
+
   /** Clusters of near-duplicate titles (MinHash/LSH, exact Jaccard ≥ `threshold`), by row index. */
   findDuplicates(titles: (string | null)[], threshold: number): NearDuplicateCluster[] {
     return findNearDuplicates(titles, { threshold });
@@ -200,22 +251,18 @@ const api = {
 
   /**
    * Sentiment per product and per category from a score or label column (1–2 stars negative, 4–5
-   * positive, 0/1, or words). `pPositive`, when given (a trained sentiment model's predictions), is
-   * used for rows the column leaves without a sentiment and averaged into `meanPositive`.
+   * positive, 0/1, or words). `pPositive`, when given (a trained sentiment model's predictions for
+   * every review), decides the rows the column leaves without a sentiment and is averaged into
+   * `meanPositive`.
    */
   sentimentSummary(rows: SentimentInput): SentimentOutcome {
     const mapping = mapSentimentColumn(rows.scores);
     if (!mapping) return { ok: false, reason: 'not-sentiment' };
-    const p = rows.pPositive;
-    const aggregate = aggregateSentiment(
-      rows.products.map((product, i) => {
-        let sentiment = mapping.labels[i];
-        const pPositive = p ? p[i] : undefined;
-        if (sentiment === null && pPositive !== undefined && Number.isFinite(pPositive)) sentiment = pPositive >= 0.5 ? 'positive' : 'negative';
-        return { product, category: rows.categories?.[i] ?? null, sentiment, pPositive };
-      }),
-    );
-    return { ok: true, scale: mapping.scale, neutral: mapping.neutral, unreadable: mapping.unreadable, source: p ? 'model' : 'labels', ...aggregate };
+    const combined = combineSentiment(mapping.labels, rows.pPositive, rows.products, rows.categories);
+    const predicted = combined.filter((r) => r.predicted).length;
+    const given = mapping.labels.filter((l) => l !== null).length;
+    const aggregate = aggregateSentiment(combined);
+    return { ok: true, scale: mapping.scale, neutral: mapping.neutral, unreadable: mapping.unreadable, source: rows.pPositive ? 'model' : 'labels', given, predicted, ...aggregate };
   },
 
   /** Drops a model's session (after the model is deleted). */

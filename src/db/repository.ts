@@ -3,7 +3,7 @@
 import Dexie from 'dexie';
 import { StocktakeError } from '../core/errors.ts';
 import type { ColumnProfile, ForeignKey, ImportRecord, Inventory, TableProfile } from '../core/types.ts';
-import { StocktakeDb, type AnalysisRecord, type ModelRecord, type TableDataRecord } from './schema.ts';
+import { StocktakeDb, type AnalysisRecord, type ModelRecord, type RunRecord, type TableDataRecord } from './schema.ts';
 
 let instance: StocktakeDb | null = null;
 
@@ -49,8 +49,9 @@ export async function saveInventory(inv: Inventory, db = getDb()): Promise<void>
 
 /** Deletes an import and everything recorded for it, in one transaction. */
 export async function deleteImport(importId: string, db = getDb()): Promise<void> {
-  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations, db.tableData, db.models, db.analyses], async () => {
+  await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations, db.tableData, db.models, db.analyses, db.runs], async () => {
     await db.imports.delete(importId);
+    await db.runs.where('importId').equals(importId).delete();
     await db.models.where('importId').equals(importId).delete();
     await db.analyses.where('importId').equals(importId).delete();
     await db.tableData.where('importId').equals(importId).delete();
@@ -142,6 +143,23 @@ export function listModels(importId?: string, db = getDb()): Promise<ModelRecord
   return (importId ? db.models.where('importId').equals(importId) : db.models.toCollection()).reverse().sortBy('createdAt');
 }
 
+/** A stored model without its ONNX bytes (their size instead), for lists. */
+export type ModelSummary = Omit<ModelRecord, 'onnx'> & { bytes: number };
+
+/**
+ * Stored models without their bytes, newest first. Records are visited one at a time with a cursor
+ * and only the fields of the summary are kept, so listing never holds every model's bytes at once
+ * (no schema change: the bytes stay in the record, which `getModel` reads when a model is run).
+ */
+export async function listModelSummaries(importId?: string, db = getDb()): Promise<ModelSummary[]> {
+  const out: ModelSummary[] = [];
+  await (importId ? db.models.where('importId').equals(importId) : db.models.toCollection()).each((m) => {
+    const { onnx, ...rest } = m;
+    out.push({ ...rest, bytes: onnx?.byteLength ?? 0 });
+  });
+  return out.sort((a, b) => b.createdAt - a.createdAt || (b.id ?? 0) - (a.id ?? 0));
+}
+
 export function getModel(id: number, db = getDb()): Promise<ModelRecord | undefined> {
   return db.models.get(id);
 }
@@ -161,4 +179,33 @@ export async function saveAnalysis(importId: string, kind: string, value: unknow
 
 export async function getAnalysis<T>(importId: string, kind: string, db = getDb()): Promise<(AnalysisRecord & { value: T }) | undefined> {
   return (await db.analyses.get([importId, kind])) as (AnalysisRecord & { value: T }) | undefined;
+}
+
+/** Stores tuning runs (one trial each); a run with the same id is replaced. */
+export async function saveRuns(runs: RunRecord[], db = getDb()): Promise<void> {
+  try {
+    await db.transaction('rw', db.runs, () => db.runs.bulkPut(runs));
+  } catch (e) {
+    toStorageError(e);
+  }
+}
+
+/** Stores one tuning run. */
+export function saveRun(run: RunRecord, db = getDb()): Promise<void> {
+  return saveRuns([run], db);
+}
+
+/** An import's runs, optionally of one model, oldest first (the order they ran in). */
+export async function listRuns(importId: string, model?: string, db = getDb()): Promise<RunRecord[]> {
+  const rows = model === undefined ? await db.runs.where('importId').equals(importId).toArray() : await db.runs.where('[importId+model]').equals([importId, model]).toArray();
+  return rows.sort((a, b) => a.createdAt - b.createdAt || (a.searchId < b.searchId ? -1 : a.searchId > b.searchId ? 1 : a.index - b.index));
+}
+
+export function getRun(id: string, db = getDb()): Promise<RunRecord | undefined> {
+  return db.runs.get(id);
+}
+
+/** Deletes the runs of one import's model (clearing its history in the Runs view). */
+export async function deleteRuns(importId: string, model: string, db = getDb()): Promise<void> {
+  await db.runs.where('[importId+model]').equals([importId, model]).delete();
 }

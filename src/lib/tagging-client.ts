@@ -7,8 +7,9 @@ import type { Prediction, TaggingApi, TaggingRows, TaggingSettings, TrainOutcome
 
 export type { Prediction, TaggingRows, TaggingSettings, TrainOutcome };
 export type { TrainedModel, SuspectRow } from '../../workers/tagging.worker.ts';
-export type { SentimentInput, SentimentOutcome } from '../../workers/tagging.worker.ts';
-import type { SentimentInput, SentimentOutcome } from '../../workers/tagging.worker.ts';
+export type { SentimentInput, SentimentOutcome, BrandTaggerOutcome } from '../../workers/tagging.worker.ts';
+import type { BrandTaggerOutcome, SentimentInput, SentimentOutcome } from '../../workers/tagging.worker.ts';
+import type { BrandTaggerProgress } from '../core/tagging/brand-tagger.ts';
 import type { AttributeTag } from '../core/tagging/attributes.ts';
 import type { NearDuplicateCluster } from '../core/tagging/near-duplicates.ts';
 export { DEFAULT_TAGGING_SETTINGS, joinRowText } from '../../models/tagging-job.ts';
@@ -80,4 +81,24 @@ export function findDuplicates(titles: (string | null)[], threshold: number): Pr
 /** Sentiment per product and category from a score/label column (or a model's P(positive)). */
 export function sentimentSummary(rows: SentimentInput): Promise<SentimentOutcome> {
   return getApi().sentimentSummary(rows);
+}
+
+/** A running brand-tagger training: resolves with its outcome; `cancel` terminates the worker (AbortError). */
+export interface BrandTaggerJob {
+  result: Promise<BrandTaggerOutcome>;
+  cancel(): void;
+}
+
+/** Trains the brand tagger of `titles` from `brandValues` in the worker, with progress and cancel. */
+export function startBrandTagger(titles: (string | null)[], brandValues: (string | null)[], onProgress: (e: BrandTaggerProgress) => void): BrandTaggerJob {
+  let reject: (e: unknown) => void = () => {};
+  const cancelled = new Promise<never>((_, r) => (reject = r));
+  const run = getApi().trainBrandTaggerFor(titles, brandValues, proxy(onProgress));
+  return {
+    result: Promise.race([run, cancelled]),
+    cancel() {
+      resetWorker();
+      reject(new DOMException('Brand tagger training cancelled', 'AbortError'));
+    },
+  };
 }

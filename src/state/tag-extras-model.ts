@@ -4,6 +4,7 @@ import type { AttributeKind, AttributeTag } from '../core/tagging/attributes.ts'
 import type { NearDuplicateCluster } from '../core/tagging/near-duplicates.ts';
 import type { SentimentSummary } from '../core/tagging/sentiment.ts';
 import { escapeCsvCell } from '../core/quality/export-csv.ts';
+import { writeParquetBytes, type TypedColumn } from '../core/quality/export-parquet.ts';
 import type { ColumnProfile } from '../core/types.ts';
 
 export const TAGS_KIND = 'tags';
@@ -12,7 +13,10 @@ export const DUPLICATE_MERGES_KIND = 'tagging-duplicate-merges';
 /** Where a tag came from: a lexicon, a pattern, the character tagger, or a stored model. */
 export interface TagProvenance {
   source: 'lexicon' | 'pattern' | 'tagger' | 'model';
+  /** A stored (ONNX) model's catalog id. */
   modelId?: number;
+  /** A model that is not stored in the catalog, by name (e.g. the brand tagger and its out-of-fold F1). */
+  model?: string;
   version?: number;
   score?: number;
   createdAt: number;
@@ -33,58 +37,130 @@ export interface StoredTag {
   provenance: TagProvenance;
 }
 
-/** Tags of one column's titles (`tags[i]` of `rows[i]`) with their provenance stamped on. */
-export function buildStoredTags(table: string, column: string, rows: readonly number[], tags: readonly AttributeTag[][], createdAt: number): StoredTag[] {
+/**
+ * Tags of one column's titles (`tags[i]` of `rows[i]`) with their provenance stamped on; `tagger`
+ * names the trained tagger behind `source: 'tagger'` tags.
+ */
+export function buildStoredTags(
+  table: string,
+  column: string,
+  rows: readonly number[],
+  tags: readonly AttributeTag[][],
+  createdAt: number,
+  tagger?: { model: string; version: number },
+): StoredTag[] {
   const out: StoredTag[] = [];
   tags.forEach((list, i) => {
     for (const t of list) {
-      out.push({ table, column, row: rows[i], kind: t.kind, value: t.value, normalized: t.normalized, start: t.start, end: t.end, provenance: { source: t.source, createdAt } });
+      const provenance: TagProvenance = t.source === 'tagger' && tagger ? { source: t.source, model: tagger.model, version: tagger.version, createdAt } : { source: t.source, createdAt };
+      out.push({ table, column, row: rows[i], kind: t.kind, value: t.value, normalized: t.normalized, start: t.start, end: t.end, provenance });
     }
   });
   return out;
 }
 
-/** Replaces the tags of `table.column` among `previous` with `next` (other columns' tags stay). */
+/** Which run a tag belongs to: attribute extraction or the sentiment model (each replaces only its own). */
+function tagScope(t: Pick<StoredTag, 'kind'>): 'sentiment' | 'attributes' {
+  return t.kind === 'sentiment' ? 'sentiment' : 'attributes';
+}
+
+/**
+ * Replaces the tags of `table.column` among `previous` with `next`: other columns' tags stay, and so
+ * do the same column's tags of the other run (attributes vs sentiment), so one never wipes the other.
+ */
 export function mergeStoredTags(previous: readonly StoredTag[], next: readonly StoredTag[]): StoredTag[] {
-  const replaced = new Set(next.map((t) => `${t.table}\u0000${t.column}`));
-  return [...previous.filter((t) => !replaced.has(`${t.table}\u0000${t.column}`)), ...next];
+  const key = (t: StoredTag) => `${t.table}\u0000${t.column}\u0000${tagScope(t)}`;
+  const replaced = new Set(next.map(key));
+  return [...previous.filter((t) => !replaced.has(key(t))), ...next];
+}
+
+/**
+ * The sentiment model's prediction for every review with a probability, as whole-row tags
+ * (`start`/`end` −1): the predicted class, P(that class) as the score, the model's id and version.
+ */
+export function buildSentimentTags(
+  table: string,
+  column: string,
+  rows: readonly number[],
+  pPositive: readonly number[],
+  model: { modelId: number; version: number },
+  createdAt: number,
+): StoredTag[] {
+  const out: StoredTag[] = [];
+  rows.forEach((row, i) => {
+    const p = pPositive[i];
+    if (!Number.isFinite(p)) return;
+    const label = p >= 0.5 ? 'positive' : 'negative';
+    out.push({
+      table, column, row, kind: 'sentiment', value: label, normalized: label, start: -1, end: -1,
+      provenance: { source: 'model', modelId: model.modelId, version: model.version, score: label === 'positive' ? p : 1 - p, createdAt },
+    });
+  });
+  return out;
 }
 
 /** A run of a title: plain text, or the text of one tag (drawn inside `<mark>`). */
 export interface HighlightSegment {
   text: string;
   kind: AttributeKind | null;
+  /** Where the tag came from (lexicon, pattern, tagger); null for plain text. */
+  source?: AttributeTag['source'] | null;
 }
 
 /**
  * Splits a title at its tags' spans so each tag can be wrapped in `<mark>` as a text node (never as
  * HTML). Overlapping or out-of-range spans are skipped rather than trusted.
  */
-export function splitHighlights(title: string, tags: readonly Pick<AttributeTag, 'kind' | 'start' | 'end'>[]): HighlightSegment[] {
+export function splitHighlights(title: string, tags: readonly (Pick<AttributeTag, 'kind' | 'start' | 'end'> & { source?: AttributeTag['source'] })[]): HighlightSegment[] {
   const sorted = [...tags].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: HighlightSegment[] = [];
   let at = 0;
   for (const t of sorted) {
     if (t.start < at || t.end <= t.start || t.end > title.length) continue;
     if (t.start > at) out.push({ text: title.slice(at, t.start), kind: null });
-    out.push({ text: title.slice(t.start, t.end), kind: t.kind });
+    out.push({ text: title.slice(t.start, t.end), kind: t.kind, ...(t.source ? { source: t.source } : {}) });
     at = t.end;
   }
   if (at < title.length) out.push({ text: title.slice(at), kind: null });
   return out;
 }
 
-export const TAG_CSV_COLUMNS = ['table', 'column', 'row', 'kind', 'value', 'normalized', 'start', 'end', 'source', 'model_id', 'model_version', 'score', 'created_at'] as const;
+export const TAG_CSV_COLUMNS = ['table', 'column', 'row', 'kind', 'value', 'normalized', 'start', 'end', 'source', 'model_id', 'model', 'model_version', 'score', 'created_at'] as const;
+
+/** One tag as the cells of `TAG_CSV_COLUMNS`, in order (undefined where a tag has no such field). */
+function tagCells(t: StoredTag): unknown[] {
+  const p = t.provenance;
+  return [t.table, t.column, t.row, t.kind, t.value, t.normalized, t.start, t.end, p.source, p.modelId, p.model, p.version, p.score, new Date(p.createdAt).toISOString()];
+}
 
 /** Tags as RFC 4180 CSV (CRLF), every text cell formula-injection escaped. */
 export function exportTagsCsv(tags: readonly StoredTag[]): string {
   const lines = [TAG_CSV_COLUMNS.join(',')];
-  for (const t of tags) {
-    const p = t.provenance;
-    const cells: unknown[] = [t.table, t.column, t.row, t.kind, t.value, t.normalized, t.start, t.end, p.source, p.modelId, p.version, p.score, new Date(p.createdAt).toISOString()];
-    lines.push(cells.map(escapeCsvCell).join(','));
-  }
+  for (const t of tags) lines.push(tagCells(t).map(escapeCsvCell).join(','));
   return lines.join('\r\n') + '\r\n';
+}
+
+/** Column types of the tags Parquet file (DuckDB type names, as the cleaned-data Parquet export takes them). */
+const TAG_PARQUET_TYPES: Record<(typeof TAG_CSV_COLUMNS)[number], string> = {
+  table: 'VARCHAR', column: 'VARCHAR', row: 'BIGINT', kind: 'VARCHAR', value: 'VARCHAR', normalized: 'VARCHAR', start: 'INTEGER', end: 'INTEGER',
+  source: 'VARCHAR', model_id: 'INTEGER', model: 'VARCHAR', model_version: 'INTEGER', score: 'DOUBLE', created_at: 'TIMESTAMP',
+};
+
+/**
+ * Tags as a Parquet file with the same columns as the CSV, written by the same hyparquet-writer code
+ * as the cleaned data: typed columns (row, span offsets and model ids as integers, score as double,
+ * created_at as a timestamp), nulls where a tag has no model.
+ */
+export function exportTagsParquet(tags: readonly StoredTag[]): Uint8Array {
+  const columns: TypedColumn[] = TAG_CSV_COLUMNS.map((name) => ({ name, type: TAG_PARQUET_TYPES[name] }));
+  const rows = tags.map((t) => {
+    const cells = tagCells(t);
+    const row: Record<string, unknown> = {};
+    TAG_CSV_COLUMNS.forEach((name, i) => (row[name] = cells[i] ?? null));
+    row.created_at = new Date(t.provenance.createdAt);
+    return row;
+  });
+  return writeParquetBytes(columns, rows);
 }
 
 /** One duplicate cluster for the quality recipe: keep the first row, merge the others into it. */
@@ -125,11 +201,13 @@ export interface SentimentBar {
   negative: number;
   /** Positive share in 0..1 (0 when no review had a sentiment). */
   share: number;
+  /** Of positive + negative, how many the model predicted (reviews without a score). */
+  predicted: number;
 }
 
 /** The first `limit` summaries (already sorted by review count) as bars. */
 export function toSentimentBars(summaries: readonly SentimentSummary[], limit: number): SentimentBar[] {
-  return summaries.slice(0, limit).map((s) => ({ key: s.key, reviews: s.reviews, positive: s.positive, negative: s.negative, share: s.positiveShare ?? 0 }));
+  return summaries.slice(0, limit).map((s) => ({ key: s.key, reviews: s.reviews, positive: s.positive, negative: s.negative, share: s.positiveShare ?? 0, predicted: s.predicted }));
 }
 
 /** Text-like columns of a table (titles first), for the title/product pickers. */

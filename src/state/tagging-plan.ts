@@ -50,7 +50,9 @@ export function chooseTagColumns(columns: readonly ColumnProfile[]): ColumnChoic
  * Share of a training run done after `event`: k folds of `epochs` epochs, then the final model's
  * `epochs` (featurizing counts as nothing, it is quick next to training).
  */
-export function trainingFraction(event: TagProgress, epochs: number, k: number): number {
+export function trainingFraction(event: TagProgress, settingsEpochs: number, k: number): number {
+  // Small samples train for more epochs than the settings say; the event knows how many.
+  const epochs = event.phase === 'featurize' ? settingsEpochs : (event.epochs ?? settingsEpochs);
   const total = (k + 1) * epochs;
   if (event.phase === 'featurize') return 0;
   if (event.phase === 'fold') return Math.min(1, ((event.fold - 1) * epochs + event.epoch) / total);

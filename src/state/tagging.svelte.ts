@@ -5,7 +5,7 @@ import { StocktakeError, isAbortError } from '../core/errors.ts';
 import type { TagProgress } from '../core/tagging/tag-table.ts';
 import type { TagJob } from '../core/tagging/plan-tag-jobs.ts';
 import type { ModelRecord } from '../db/schema.ts';
-import { deleteModel, getAnalysis, getModel, listModels, saveAnalysis, saveModel } from '../db/repository.ts';
+import { deleteModel, getAnalysis, getModel, listModelSummaries, saveAnalysis, saveModel, type ModelSummary } from '../db/repository.ts';
 import { readTagRows, type TagRows } from '../lib/inventory-client.ts';
 import {
   DEFAULT_TAGGING_SETTINGS,
@@ -71,8 +71,7 @@ export interface InferenceResult {
   agreement: number | null;
 }
 
-/** A stored model without its bytes, for lists. */
-export type ModelSummary = Omit<ModelRecord, 'onnx'> & { bytes: number };
+export type { ModelSummary };
 
 interface ModelDetails {
   inputFingerprint: string;
@@ -82,11 +81,6 @@ interface ModelDetails {
   warnings: string[];
   durationMs: number;
   importName?: string;
-}
-
-function summarize(m: ModelRecord): ModelSummary {
-  const { onnx, ...rest } = m;
-  return { ...rest, bytes: onnx?.byteLength ?? 0 };
 }
 
 function toResult(m: ModelRecord, reused: boolean): ModelResult {
@@ -110,7 +104,7 @@ function toResult(m: ModelRecord, reused: boolean): ModelResult {
   };
 }
 
-function sameJob(m: ModelRecord, importId: string, job: TagJob): boolean {
+function sameJob(m: ModelSummary, importId: string, job: TagJob): boolean {
   return m.importId === importId && m.table === job.table && m.target === job.target && JSON.stringify(m.textColumns) === JSON.stringify(job.text);
 }
 
@@ -156,7 +150,7 @@ class TaggingState {
   watchModels(): void {
     if (this.#watchingModels) return;
     this.#watchingModels = true;
-    this.#models.watch(async () => (await listModels()).map(summarize));
+    this.#models.watch(() => listModelSummaries());
   }
 
   /**
@@ -181,8 +175,10 @@ class TaggingState {
       input = await readTagRows(importId, job);
       const inputFingerprint = await fingerprintRows(input, settings);
       if (!options.force) {
-        const stored = (await listModels(importId)).filter((m) => sameJob(m, importId, job) && (m.details as unknown as ModelDetails).inputFingerprint === inputFingerprint);
-        record = stored.sort((a, b) => b.version - a.version)[0] ?? null;
+        // Summaries first: only the bytes of the model that is reused are read.
+        const stored = (await listModelSummaries(importId)).filter((m) => sameJob(m, importId, job) && (m.details as unknown as ModelDetails).inputFingerprint === inputFingerprint);
+        const latest = stored.sort((a, b) => b.version - a.version)[0];
+        record = latest ? ((await getModel(latest.id!)) ?? null) : null;
         reused = record !== null;
       }
       if (!record) {
@@ -216,7 +212,7 @@ class TaggingState {
         fold: e.phase === 'fold' ? e.fold : k,
         k,
         epoch: e.phase === 'featurize' ? 0 : e.epoch,
-        epochs: settings.epochs,
+        epochs: e.phase === 'featurize' ? settings.epochs : (e.epochs ?? settings.epochs),
         fraction,
         etaSeconds: trainingEta(fraction, elapsedMs),
         elapsedMs,

@@ -89,6 +89,8 @@ export interface SentimentRow {
   sentiment: Sentiment | null;
   /** Model probability of positive, when predicted; averaged into `meanPositive`. */
   pPositive?: number;
+  /** True when `sentiment` is the model's prediction (the row had no usable score). */
+  predicted?: boolean;
 }
 
 export interface SentimentSummary {
@@ -100,6 +102,8 @@ export interface SentimentSummary {
   positiveShare: number | null;
   /** Mean P(positive) over rows that have one; null when none do. */
   meanPositive: number | null;
+  /** Of `positive + negative`, how many are model predictions rather than given scores. */
+  predicted: number;
 }
 
 export interface SentimentAggregate {
@@ -114,15 +118,16 @@ export interface SentimentAggregate {
  */
 export function aggregateSentiment(rows: readonly SentimentRow[]): SentimentAggregate {
   const group = (keyOf: (r: SentimentRow) => string | null | undefined): SentimentSummary[] => {
-    const acc = new Map<string, { reviews: number; positive: number; negative: number; pSum: number; pCount: number }>();
+    const acc = new Map<string, { reviews: number; positive: number; negative: number; pSum: number; pCount: number; predicted: number }>();
     for (const r of rows) {
       const key = keyOf(r);
       if (key == null || key === '') continue;
       let a = acc.get(key);
-      if (!a) acc.set(key, (a = { reviews: 0, positive: 0, negative: 0, pSum: 0, pCount: 0 }));
+      if (!a) acc.set(key, (a = { reviews: 0, positive: 0, negative: 0, pSum: 0, pCount: 0, predicted: 0 }));
       a.reviews++;
       if (r.sentiment === 'positive') a.positive++;
       else if (r.sentiment === 'negative') a.negative++;
+      if (r.sentiment !== null && r.predicted) a.predicted++;
       if (r.pPositive !== undefined && Number.isFinite(r.pPositive)) {
         a.pSum += r.pPositive;
         a.pCount++;
@@ -136,8 +141,29 @@ export function aggregateSentiment(rows: readonly SentimentRow[]): SentimentAggr
         negative: a.negative,
         positiveShare: a.positive + a.negative > 0 ? a.positive / (a.positive + a.negative) : null,
         meanPositive: a.pCount > 0 ? a.pSum / a.pCount : null,
+        predicted: a.predicted,
       }))
       .sort((x, y) => y.reviews - x.reviews || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   };
   return { byProduct: group((r) => r.product), byCategory: group((r) => r.category) };
+}
+
+/**
+ * Each review's sentiment for aggregation: the given score's where it has one (1–2 / 4–5 stars,
+ * 0/1, words), else the trained model's prediction (P(positive) ≥ 0.5), marked `predicted`.
+ * `pPositive` (one per review, from the model) is kept on every row so means use the model's view
+ * of all reviews, scored or not.
+ */
+export function combineSentiment(
+  given: readonly (Sentiment | null)[],
+  pPositive: readonly number[] | undefined,
+  products: readonly (string | null)[],
+  categories?: readonly (string | null)[],
+): SentimentRow[] {
+  return products.map((product, i) => {
+    const p = pPositive?.[i];
+    const hasP = p !== undefined && Number.isFinite(p);
+    const sentiment = given[i] ?? (hasP ? (p >= 0.5 ? 'positive' : 'negative') : null);
+    return { product, category: categories?.[i] ?? null, sentiment, pPositive: hasP ? p : undefined, predicted: given[i] === null && hasP };
+  });
 }

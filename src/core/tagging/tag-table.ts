@@ -23,8 +23,8 @@ export interface TagTableInput {
 
 export type TagProgress =
   | { phase: 'featurize'; rows: number }
-  | { phase: 'fold'; fold: number; k: number; epoch: number; loss: number }
-  | { phase: 'final'; epoch: number; loss: number };
+  | { phase: 'fold'; fold: number; k: number; epoch: number; loss: number; epochs?: number }
+  | { phase: 'final'; epoch: number; loss: number; epochs?: number };
 
 export interface TagTableOptions {
   featurizer?: Partial<FeaturizerSettings>;
@@ -40,6 +40,11 @@ export interface TagTableOptions {
   maxTrainRows?: number;
   /** Train the final model on all labelled rows always, or only when some rows lack a label. */
   finalModel?: 'always' | 'if-missing';
+  /**
+   * Fit the schedule to small samples (default true): see `fitScheduleToSample`. Off, the
+   * classifier settings are used as given.
+   */
+  adaptToSample?: boolean;
   /** Passed to `findLabelIssues` (how much likelier the suggested label must be than the given one). */
   minOdds?: number;
   onProgress?: (event: TagProgress) => void;
@@ -87,6 +92,26 @@ export type TagTableResult = TagTableModel | TagTableRefusal;
 
 export const MIN_CLASSES = 2;
 export const MAX_CLASSES = 200;
+/** Labelled rows below which the training schedule is fitted to the sample (`fitScheduleToSample`). */
+export const SMALL_SAMPLE_ROWS = 5000;
+/** SGD steps (rows × epochs) a small sample is trained for at least. */
+const MIN_STEPS = 20_000;
+const MAX_EPOCHS = 100;
+
+/**
+ * The classifier schedule for `rows` labelled rows. Below `SMALL_SAMPLE_ROWS`, 10 epochs at
+ * learning rate 0.5 underfit badly: on seeded 150-row samples of real reviews (10 categories,
+ * sentiment) and Flipkart titles, out-of-fold macro-F1 averaged 0.18 (sentiment accuracy 0.51, a
+ * coin toss); with at least 20,000 SGD steps (epochs up to 100) and learning rate ≥ 1 it averaged
+ * 0.55 (sentiment 0.78); on 500 rows 0.31 → 0.62, on 2,000 rows 0.56 → 0.65. Larger samples keep
+ * the settings as given. (Embeddings of 16 or 8 instead of 32 were tried too: no difference.)
+ */
+export function fitScheduleToSample(settings: ClassifierSettings, rows: number): ClassifierSettings {
+  if (rows >= SMALL_SAMPLE_ROWS || rows === 0) return settings;
+  const epochs = Math.max(settings.epochs, Math.min(MAX_EPOCHS, Math.ceil(MIN_STEPS / rows)));
+  return { ...settings, epochs, lr: Math.max(settings.lr, 1) };
+}
+
 /** Below these the out-of-fold figures are printed with `reliability: 'low'`. */
 const RELIABLE_ROWS = 200;
 const RELIABLE_PER_CLASS = 10;
@@ -182,7 +207,11 @@ export async function tagTable(input: TagTableInput, options: TagTableOptions = 
   }
 
   const featurizer: FeaturizerSettings = { ...DEFAULT_FEATURIZER, ...options.featurizer };
-  const classifier: ClassifierSettings = { ...DEFAULT_CLASSIFIER, ...options.classifier, numClasses: classes.length, buckets: featurizer.buckets };
+  const given: ClassifierSettings = { ...DEFAULT_CLASSIFIER, ...options.classifier, numClasses: classes.length, buckets: featurizer.buckets };
+  const classifier = options.adaptToSample === false ? given : fitScheduleToSample(given, rows.length);
+  if (classifier.epochs !== given.epochs || classifier.lr !== given.lr) {
+    warnings.push(`Small sample: trained for ${classifier.epochs} epochs at learning rate ${classifier.lr} (instead of ${given.epochs} at ${given.lr}) so the model does not underfit.`);
+  }
   options.onProgress?.({ phase: 'featurize', rows: n });
   const all: FeatureBatch = featurizeBatch(texts, featurizer);
   if (all.truncatedRows.length > 0) warnings.push(`${all.truncatedRows.length} text(s) longer than ${featurizer.maxChars} characters were cut to that length.`);
@@ -195,7 +224,7 @@ export async function tagTable(input: TagTableInput, options: TagTableOptions = 
     foldSeed: seed,
     signal: options.signal,
     onFold: (f) => (fold = f),
-    onProgress: (epoch, loss) => options.onProgress?.({ phase: 'fold', fold: fold + 1, k, epoch, loss }),
+    onProgress: (epoch, loss) => options.onProgress?.({ phase: 'fold', fold: fold + 1, k, epoch, loss, epochs: classifier.epochs }),
   });
   const metrics = { ...computeMetrics(y, argmaxRows(oof, classes.length), classes.length), k };
   const issues = findLabelIssues(y, oof, classes.length, { minOdds: options.minOdds });
@@ -208,7 +237,7 @@ export async function tagTable(input: TagTableInput, options: TagTableOptions = 
   if ((options.finalModel ?? 'always') === 'always' || missing.length > 0) {
     model = await trainFastText(train, y, classifier, {
       signal: options.signal,
-      onProgress: (epoch, loss) => options.onProgress?.({ phase: 'final', epoch, loss }),
+      onProgress: (epoch, loss) => options.onProgress?.({ phase: 'final', epoch, loss, epochs: classifier.epochs }),
     });
     for (const r of missing) {
       const p = predictProba(model, all.ids.subarray(all.offsets[r], all.offsets[r + 1]));

@@ -13,6 +13,7 @@ import {
   exportTagsCsv,
   mergeDuplicateMerges,
   mergeStoredTags,
+  buildSentimentTags,
   splitHighlights,
   suggestBrandColumn,
   suggestScoreColumn,
@@ -54,6 +55,19 @@ describe('stored tags and highlights', () => {
     expect(merged.filter((t) => t.column === 'name')).toEqual(again);
   });
 
+  it('keeps a column’s attribute tags when its sentiment tags are stored, and the other way round', () => {
+    const attributes = buildStoredTags('reviews', 'text', [0, 1, 2], tags, CREATED);
+    const sentiment = buildSentimentTags('reviews', 'text', [0, 1, 2], [0.9, Number.NaN, 0.2], { modelId: 4, version: 2 }, CREATED);
+    expect(sentiment.map((t) => [t.row, t.value, t.start, t.provenance.modelId, t.provenance.version])).toEqual([[0, 'positive', -1, 4, 2], [2, 'negative', -1, 4, 2]]);
+    expect(sentiment[0].provenance.score).toBeCloseTo(0.9, 12);
+    expect(sentiment[1].provenance.score).toBeCloseTo(0.8, 12);
+    const both = mergeStoredTags(attributes, sentiment);
+    expect(both).toEqual([...attributes, ...sentiment]);
+    const again = buildSentimentTags('reviews', 'text', [5], [0.7], { modelId: 5, version: 3 }, CREATED + 1);
+    expect(mergeStoredTags(both, again)).toEqual([...attributes, ...again]);
+    expect(mergeStoredTags(both, attributes.slice(0, 1))).toEqual([...sentiment, ...attributes.slice(0, 1)]);
+  });
+
   it('splits a title into plain and marked runs that rebuild it exactly', () => {
     const segs = splitHighlights(titles[0], tags[0]);
     expect(segs.map((s) => s.text).join('')).toBe(titles[0]);
@@ -86,11 +100,11 @@ describe('exportTagsCsv', () => {
     ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(TAG_CSV_COLUMNS.join(','));
-    expect(lines[1]).toBe(`p,name,3,brand,"'=HYPERLINK(""x"")",'+cmd,0,15,lexicon,,,,2026-11-23T12:00:00.000Z`);
-    expect(lines[2]).toBe('p,name,4,sentiment,"a, b",positive,-1,-1,model,7,2,0.91,2026-11-23T12:00:00.000Z');
+    expect(lines[1]).toBe(`p,name,3,brand,"'=HYPERLINK(""x"")",'+cmd,0,15,lexicon,,,,,2026-11-23T12:00:00.000Z`);
+    expect(lines[2]).toBe('p,name,4,sentiment,"a, b",positive,-1,-1,model,7,,2,0.91,2026-11-23T12:00:00.000Z');
     expect(lines[3]).toBe('');
     const parsed = parseCsv(csv.replace(/\r\n/g, '\n')).filter((r) => r.some((c) => c !== ''));
-    expect(parsed.map((r) => r.length)).toEqual([13, 13, 13]);
+    expect(parsed.map((r) => r.length)).toEqual([14, 14, 14]);
   });
 });
 
@@ -112,8 +126,8 @@ describe('sentiment bars and column suggestions', () => {
     const mapping = mapSentimentColumn(scores)!;
     const agg = aggregateSentiment(scores.map((_, i) => ({ product: i < 4 ? 'A' : 'B', category: 'c', sentiment: mapping.labels[i] })));
     expect(toSentimentBars(agg.byProduct, 5)).toEqual([
-      { key: 'A', reviews: 4, positive: 2, negative: 1, share: 2 / 3 },
-      { key: 'B', reviews: 2, positive: 1, negative: 1, share: 0.5 },
+      { key: 'A', reviews: 4, positive: 2, negative: 1, share: 2 / 3, predicted: 0 },
+      { key: 'B', reviews: 2, positive: 1, negative: 1, share: 0.5, predicted: 0 },
     ]);
     expect(toSentimentBars(agg.byProduct, 1)).toHaveLength(1);
   });

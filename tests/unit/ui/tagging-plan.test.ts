@@ -46,6 +46,12 @@ describe('training progress', () => {
     expect(trainingFraction({ phase: 'final', epoch: 10, loss: 1 }, 10, 5)).toBe(1);
   });
 
+  it('uses the epochs the event reports when a small sample trains longer than the settings', () => {
+    // 100 epochs per fold (small sample) instead of 10: 6 × 100 in all.
+    expect(trainingFraction({ phase: 'fold', fold: 2, k: 5, epoch: 50, loss: 1, epochs: 100 }, 10, 5)).toBe(150 / 600);
+    expect(trainingFraction({ phase: 'final', epoch: 100, loss: 1, epochs: 100 }, 10, 5)).toBe(1);
+  });
+
   it('extrapolates the time left at a constant rate', () => {
     expect(trainingEta(0, 1000)).toBeNull();
     expect(trainingEta(0.25, 3000)).toBe(9);
