@@ -11,6 +11,7 @@ import { buildTagJobSql, type TagJob } from '../src/core/tagging/plan-tag-jobs.t
 import { runQualityChecks } from '../src/core/quality/checks.ts';
 import { loadInteractions, type InteractionSpec, type LoadReport } from '../src/core/recsys/detect-interactions.ts';
 import type { InteractionLog } from '../src/core/recsys/interactions.ts';
+import { buildFeatureView, exportFeatureRows, type FeatureRequest, type FeatureView, type FeatureViewProgress } from '../src/core/features/feature-view.ts';
 import { exportCsv } from '../src/core/quality/export-csv.ts';
 import { writeParquetBytes, type TypedColumn } from '../src/core/quality/export-parquet.ts';
 import { applyRecipe, cleanViewName, createRecipe, previewStep, type CleaningLog, type Recipe, type StepPreview } from '../src/core/quality/recipe.ts';
@@ -25,6 +26,8 @@ let engine: Promise<DuckDbWasmEngine> | null = null;
 /** The import whose tables are loaded in the engine now (table names are only unique per import). */
 let loadedImport: string | null = null;
 let loadedTables: string[] = [];
+/** The import whose feature tables the engine holds (they outlive a reload of other imports' tables). */
+let featuresOf: string | null = null;
 
 /** One lazy engine per worker; a failed start is forgotten so the next call can retry. */
 function getEngine(): Promise<DuckDbWasmEngine> {
@@ -195,6 +198,27 @@ const api = {
     const l = out.log;
     const buffers = [l.user.buffer, l.item.buffer, l.time.buffer, l.event.buffer, l.orphanItem.buffer, ...(l.quantity ? [l.quantity.buffer] : [])] as ArrayBuffer[];
     return transfer(out, buffers);
+  }),
+
+  /**
+   * Features: builds item features, user profiles and user × category affinities of a stored import as
+   * of a cut-off, with dictionary and quality (and drift, importance when asked); rows capped for display.
+   */
+  buildFeatures: (importId: string, inventory: Inventory, request: FeatureRequest, onProgress?: (p: FeatureViewProgress) => void): Promise<FeatureView> => exclusive(async () => {
+    onProgress?.({ kind: 'load' });
+    const { db } = await requireQualityTables(importId, api.ensureImportLoaded);
+    const view = await buildFeatureView(db, inventory, request, onProgress);
+    featuresOf = importId;
+    return view;
+  }),
+
+  /** Features: one built feature table as CSV or Parquet bytes (the last build of this import). */
+  exportFeatureTable: (importId: string, table: string, format: 'csv' | 'parquet'): Promise<{ bytes: Uint8Array; rows: number }> => exclusive(async () => {
+    if (featuresOf !== importId) throw new StocktakeError('BAD_ARGUMENT', 'These features are no longer in the engine; build them again.');
+    const db = await getEngine();
+    const { columns, rows } = await exportFeatureRows(db, table);
+    const bytes = format === 'csv' ? new TextEncoder().encode(exportCsv(columns.map((c) => c.name), rows)) : writeParquetBytes(columns, rows);
+    return transfer({ bytes, rows: rows.length }, [bytes.buffer]);
   }),
 
   async describeEngine(): Promise<string> {

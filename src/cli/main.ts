@@ -12,10 +12,15 @@ Commands:
       Quality checks, suggested rules and a fix recipe; --apply writes cleaned CSV + Parquet.
   audit <old> <new> [--fail-on warn|error] [--format json|md] [--thresholds t.json]
       Diff a new export against an earlier one; exits 1 when an alert at or above --fail-on fires.
-  graph <folder|zip|files...> [--json out.json] [--format graphml|jsonld|csv|json --out FILE] [--max-users N] [--top-k K]
+  graph <folder|zip|files...> [--json out.json] [--format graphml|jsonld|csv|json --out FILE] [--max-users N] [--top-k K] [--similar-k K]
       Knowledge graph in d3 node-link JSON; with csv, FILE gets the nodes and FILE.edges.csv the edges.
+      --similar-k: similar_to neighbours per product by title text (default 5, 0 for none).
   recs <folder|zip|files...> [--json out.json] [--user|--item|--time table.col]
       Interaction diagnostics and baseline recommenders (popularity, item-kNN, EASE) with Recall/NDCG/MAP@K.
+  tune <folder|zip|files...> --budget SECONDS [--json out.json] [--seed N] [--split temporal|leave-last-out] [--max-rows N] [--folds K]
+      Seeded random search + successive halving for every tag classifier and the recommenders, within the budget.
+  features <folder|zip|files...> --out DIR [--cutoff YYYY-MM-DD] [--target repeat:90|demand:30|TABLE.COLUMN] [--compare YYYY-MM-DD] [--k K]
+      Item features, user profiles and user × category affinities as of a cut-off: CSV + Parquet per table and DIR/features.json.
 `;
 
 const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
@@ -25,6 +30,8 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
   audit: async () => (await import('./commands/audit.ts')).runAuditCommand,
   graph: async () => (await import('./commands/graph.ts')).runGraphCommand,
   recs: async () => (await import('./commands/recs.ts')).runRecsCommand,
+  tune: async () => (await import('./commands/tune.ts')).runTuneCommand,
+  features: async () => (await import('./commands/features.ts')).runFeaturesCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -14,7 +14,19 @@ export type ErrorCode =
   | 'ENGINE_ERROR'
   | 'BAD_ARGUMENT'
   | 'STORAGE_ERROR'
-  | 'MODEL_ERROR';
+  | 'MODEL_ERROR'
+  // Snapshots and share links (core/snapshot): garbage or another format, a newer version, a damaged link, a wrong key.
+  | 'SNAPSHOT_INVALID'
+  | 'SNAPSHOT_TOO_NEW'
+  | 'LINK_CORRUPT'
+  | 'DECRYPT_FAILED'
+  // The optional backend (src/lib/backend-client.ts): not reachable, token refused, too large, unknown id, throttled, odd answer.
+  | 'backend-unreachable'
+  | 'backend-auth'
+  | 'backend-too-large'
+  | 'backend-not-found'
+  | 'backend-rate-limited'
+  | 'backend-bad-response';
 
 export class StocktakeError extends Error {
   override name = 'StocktakeError';

@@ -2,6 +2,7 @@
 // a new version adds a `.version(n)` block below with its upgrade beside it.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { ColumnProfile, ForeignKey, ImportRecord, TableProfile } from '../core/types.ts';
+import type { TuningRun } from '../core/tuning/search.ts';
 
 export interface SettingRecord {
   key: string;
@@ -47,6 +48,9 @@ export interface AnalysisRecord {
   value: unknown;
 }
 
+/** One tuning trial of an import (see `TuningRun` in core), kept so the Runs view can compare them. */
+export type RunRecord = TuningRun & { importId: string; createdAt: number };
+
 /** A stored relation gets a surrogate key so one import can hold many. */
 export type RelationRecord = ForeignKey & { id?: number };
 
@@ -59,6 +63,7 @@ export class StocktakeDb extends Dexie {
   tableData!: Table<TableDataRecord, [string, string]>;
   models!: EntityTable<ModelRecord, 'id'>;
   analyses!: Table<AnalysisRecord, [string, string]>;
+  runs!: Table<RunRecord, string>;
 
   constructor(name = 'stocktake') {
     super(name);
@@ -72,6 +77,10 @@ export class StocktakeDb extends Dexie {
       tableData: '[importId+table], importId',
       models: '++id, importId, [importId+table], [importId+table+target], createdAt',
       analyses: '[importId+kind], importId',
+    });
+    // v2: tuning runs (issue 10). A new table only: nothing to migrate.
+    this.version(2).stores({
+      runs: 'id, importId, searchId, [importId+model], createdAt',
     });
   }
 }

@@ -11,6 +11,7 @@ import type { QualityReport } from '../core/quality/types.ts';
 import type { InteractionSpec, LoadReport } from '../core/recsys/detect-interactions.ts';
 import type { InteractionLog } from '../core/recsys/interactions.ts';
 import type { KnowledgeGraph } from '../core/graph/types.ts';
+import type { FeatureRequest, FeatureView, FeatureViewProgress } from '../core/features/feature-view.ts';
 
 export type { TagRows };
 export type { CleanedExport, QualityProgress };
@@ -110,4 +111,29 @@ export function buildGraph(importId: string, inventory: Inventory): Promise<Know
 /** Reads a stored import's interaction log (typed arrays, transferred) as described by `spec`. */
 export function loadInteractionLog(importId: string, inventory: Inventory, spec: InteractionSpec): Promise<{ log: InteractionLog; report: LoadReport }> {
   return getApi().loadInteractions(importId, inventory, spec);
+}
+
+/** A feature build in the data worker; cancelling terminates the worker (a new one starts lazily). */
+export interface FeatureJob {
+  result: Promise<FeatureView>;
+  cancel(): void;
+}
+
+/** Builds the feature tables of a stored import as of `request.cutoff`, with dictionary and quality. */
+export function startFeatureBuild(importId: string, inventory: Inventory, request: FeatureRequest, onProgress: (p: FeatureViewProgress) => void): FeatureJob {
+  let reject: (e: unknown) => void = () => {};
+  const cancelled = new Promise<never>((_, r) => (reject = r));
+  const run = getApi().buildFeatures(importId, inventory, request, proxy(onProgress));
+  return {
+    result: Promise.race([run, cancelled]),
+    cancel() {
+      resetWorker();
+      reject(new DOMException('Feature build cancelled', 'AbortError'));
+    },
+  };
+}
+
+/** One built feature table as CSV or Parquet bytes. */
+export function exportFeatureTable(importId: string, table: string, format: 'csv' | 'parquet'): Promise<{ bytes: Uint8Array; rows: number }> {
+  return getApi().exportFeatureTable(importId, table, format);
 }

@@ -2,11 +2,11 @@
 // Pure, so the mapping is tested in Node; router.svelte.ts wires it to `location.hash`.
 
 /** Sections of one import shown in the nav bar. Later views get added here and to parseRoute. */
-export type ImportSection = 'catalog' | 'relations' | 'quality' | 'tagging' | 'models' | 'graph' | 'monitor' | 'recs' | 'share';
+export type ImportSection = 'catalog' | 'relations' | 'quality' | 'tagging' | 'models' | 'graph' | 'monitor' | 'recs' | 'features' | 'runs' | 'share';
 
 /** Sections the app can show today, in nav order; the rest are reserved for later views. */
-export const AVAILABLE_SECTIONS: readonly ImportSection[] = ['catalog', 'relations', 'quality', 'tagging', 'models', 'graph', 'monitor', 'recs'];
-export const PLANNED_SECTIONS: readonly ImportSection[] = ['share'];
+export const AVAILABLE_SECTIONS: readonly ImportSection[] = ['catalog', 'relations', 'quality', 'tagging', 'models', 'graph', 'monitor', 'recs', 'features', 'runs', 'share'];
+export const PLANNED_SECTIONS: readonly ImportSection[] = [];
 
 export type Route =
   | { view: 'home' }
@@ -21,6 +21,9 @@ export type Route =
   | { view: 'alerts'; importId: string }
   | { view: 'graph'; importId: string }
   | { view: 'recs'; importId: string }
+  | { view: 'features'; importId: string }
+  | { view: 'runs'; importId: string }
+  | { view: 'share'; importId: string }
   | { view: 'planned'; importId: string; section: ImportSection }
   | { view: 'not-found'; path: string };
 
@@ -52,6 +55,9 @@ export function parseRoute(hash: string): Route {
   if (rest.length === 1 && rest[0] === 'graph') return { view: 'graph', importId };
   if (rest.length === 2 && rest[0] === 'monitor' && rest[1] === 'alerts') return { view: 'alerts', importId };
   if (rest.length === 1 && rest[0] === 'recs') return { view: 'recs', importId };
+  if (rest.length === 1 && rest[0] === 'features') return { view: 'features', importId };
+  if (rest.length === 1 && rest[0] === 'runs') return { view: 'runs', importId };
+  if (rest.length === 1 && rest[0] === 'share') return { view: 'share', importId };
   if (rest.length === 1 && (PLANNED_SECTIONS as readonly string[]).includes(rest[0])) {
     return { view: 'planned', importId, section: rest[0] as ImportSection };
   }
@@ -85,6 +91,12 @@ export function hrefFor(route: Route): string {
       return `#/import/${e(route.importId)}/graph`;
     case 'recs':
       return `#/import/${e(route.importId)}/recs`;
+    case 'features':
+      return `#/import/${e(route.importId)}/features`;
+    case 'runs':
+      return `#/import/${e(route.importId)}/runs`;
+    case 'share':
+      return `#/import/${e(route.importId)}/share`;
     case 'planned':
       return `#/import/${e(route.importId)}/${route.section}`;
     case 'not-found':
@@ -101,6 +113,9 @@ export function sectionHref(importId: string, section: ImportSection): string {
   if (section === 'monitor') return hrefFor({ view: 'monitor', importId });
   if (section === 'graph') return hrefFor({ view: 'graph', importId });
   if (section === 'recs') return hrefFor({ view: 'recs', importId });
+  if (section === 'features') return hrefFor({ view: 'features', importId });
+  if (section === 'runs') return hrefFor({ view: 'runs', importId });
+  if (section === 'share') return hrefFor({ view: 'share', importId });
   return hrefFor({ view: 'planned', importId, section });
 }
 
@@ -130,6 +145,12 @@ export function sectionOf(route: Route): ImportSection | null {
       return 'graph';
     case 'recs':
       return 'recs';
+    case 'features':
+      return 'features';
+    case 'runs':
+      return 'runs';
+    case 'share':
+      return 'share';
     case 'planned':
       return route.section;
     default:
