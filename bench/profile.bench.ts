@@ -38,7 +38,7 @@ if (!existsSync('dist/index.html')) {
   console.log('building the app…');
   await new Promise<void>((ok, fail) => spawn('npx', ['vite', 'build'], { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? ok() : fail(new Error('build failed')))));
 }
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', '4174', '--strictPort'], { stdio: 'ignore', detached: true });
+const server = spawn('npx', ['vite', 'preview', ...(process.env.BENCH_DIST ? ['--outDir', process.env.BENCH_DIST] : []), '--host', '127.0.0.1', '--port', '4174', '--strictPort'], { stdio: 'ignore', detached: true });
 try {
   await new Promise((r) => setTimeout(r, 1500));
   const browser = await chromium.launch({
@@ -49,7 +49,7 @@ try {
   let peak = 0;
   let rssRise = 0;
   let engineLabel = '';
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < Number(process.env.BENCH_RUNS ?? 3); run++) {
     // No service worker: its first-visit precache (≈100 MB of wasm) would compete with the timed import.
     const context = await browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
