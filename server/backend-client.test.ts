@@ -92,26 +92,26 @@ describe('backend client', () => {
     expect((await listSnapshots(cfg)).map((s) => s.id)).toContain(up.id);
     expect((await getHealth(cfg)).snapshots).toBe(health.snapshots + 1);
     await deleteSnapshot(cfg, up.id);
-    expect(await codeOf(fetchSnapshot(cfg, up.id))).toBe('backend-not-found');
+    expect(await codeOf(fetchSnapshot(cfg, up.id))).toBe('BACKEND_NOT_FOUND');
   });
 
   it('maps every failure to a BackendError code with the server message', async () => {
-    expect(await codeOf(uploadSnapshot({ baseUrl: server.url }, Uint8Array.of(1)))).toBe('backend-auth');
-    expect(await codeOf(uploadSnapshot({ baseUrl: server.url, token: 'wrong-token-wrong-token' }, Uint8Array.of(1)))).toBe('backend-auth');
-    expect(await codeOf(listSnapshots({ baseUrl: server.url, token: 'wrong-token-wrong-token' }))).toBe('backend-auth');
-    expect(await codeOf(uploadSnapshot(cfg, new Uint8Array(100_001)))).toBe('backend-too-large');
+    expect(await codeOf(uploadSnapshot({ baseUrl: server.url }, Uint8Array.of(1)))).toBe('BACKEND_AUTH');
+    expect(await codeOf(uploadSnapshot({ baseUrl: server.url, token: 'wrong-token-wrong-token' }, Uint8Array.of(1)))).toBe('BACKEND_AUTH');
+    expect(await codeOf(listSnapshots({ baseUrl: server.url, token: 'wrong-token-wrong-token' }))).toBe('BACKEND_AUTH');
+    expect(await codeOf(uploadSnapshot(cfg, new Uint8Array(100_001)))).toBe('BACKEND_TOO_LARGE');
     const tooBig = await uploadSnapshot(cfg, new Uint8Array(100_001)).catch((e: BackendError) => e);
     expect((tooBig as BackendError).status).toBe(413);
     expect((tooBig as BackendError).message).toContain('97.7 KiB');
-    expect(await codeOf(fetchSnapshot(cfg, 'AAAAAAAAAAAAAAAAAAAAAA'))).toBe('backend-not-found');
-    expect(await codeOf(uploadSnapshot(cfg, Uint8Array.of(1), { expiresInDays: 999 }))).toBe('backend-bad-response');
+    expect(await codeOf(fetchSnapshot(cfg, 'AAAAAAAAAAAAAAAAAAAAAA'))).toBe('BACKEND_NOT_FOUND');
+    expect(await codeOf(uploadSnapshot(cfg, Uint8Array.of(1), { expiresInDays: 999 }))).toBe('BACKEND_BAD_RESPONSE');
 
     // Nothing listening: unreachable.
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((r) => closed.close(() => r()));
-    expect(await codeOf(getHealth({ baseUrl: deadUrl }))).toBe('backend-unreachable');
+    expect(await codeOf(getHealth({ baseUrl: deadUrl }))).toBe('BACKEND_UNREACHABLE');
 
     // Something that is not a Stocktake backend: a bad response, not a crash.
     const other = createServer((_req, res) => {
@@ -120,7 +120,7 @@ describe('backend client', () => {
     });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     try {
-      expect(await codeOf(getHealth({ baseUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}` }))).toBe('backend-bad-response');
+      expect(await codeOf(getHealth({ baseUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}` }))).toBe('BACKEND_BAD_RESPONSE');
     } finally {
       await new Promise<void>((r) => other.close(() => r()));
     }
@@ -134,7 +134,7 @@ describe('backend client', () => {
       await uploadSnapshot(c, Uint8Array.of(1));
       await uploadSnapshot(c, Uint8Array.of(2));
       const e = (await uploadSnapshot(c, Uint8Array.of(3)).catch((x: unknown) => x)) as BackendError;
-      expect(e.code).toBe('backend-rate-limited');
+      expect(e.code).toBe('BACKEND_RATE_LIMITED');
       expect(e.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect(e.retryAfterSeconds).toBeLessThanOrEqual(30);
     } finally {

@@ -21,12 +21,12 @@ export type ErrorCode =
   | 'LINK_CORRUPT'
   | 'DECRYPT_FAILED'
   // The optional backend (src/lib/backend-client.ts): not reachable, token refused, too large, unknown id, throttled, odd answer.
-  | 'backend-unreachable'
-  | 'backend-auth'
-  | 'backend-too-large'
-  | 'backend-not-found'
-  | 'backend-rate-limited'
-  | 'backend-bad-response';
+  | 'BACKEND_UNREACHABLE'
+  | 'BACKEND_AUTH'
+  | 'BACKEND_TOO_LARGE'
+  | 'BACKEND_NOT_FOUND'
+  | 'BACKEND_RATE_LIMITED'
+  | 'BACKEND_BAD_RESPONSE';
 
 export class StocktakeError extends Error {
   override name = 'StocktakeError';

@@ -14,7 +14,7 @@ export interface BackendConfig {
   token?: string;
 }
 
-export type BackendErrorCode = Extract<ErrorCode, `backend-${string}`>;
+export type BackendErrorCode = Extract<ErrorCode, `BACKEND_${string}`>;
 
 /** A failed backend call. `status` is the HTTP status when the server answered. */
 export class BackendError extends StocktakeError {
@@ -23,7 +23,7 @@ export class BackendError extends StocktakeError {
     override readonly code: BackendErrorCode,
     message: string,
     readonly status?: number,
-    /** Seconds to wait, from Retry-After, on 'backend-rate-limited'. */
+    /** Seconds to wait, from Retry-After, on 'BACKEND_RATE_LIMITED'. */
     readonly retryAfterSeconds?: number,
   ) {
     super(code, message);
@@ -39,7 +39,7 @@ function urlOf(cfg: BackendConfig, path: string): string {
 }
 
 function authHeaders(cfg: BackendConfig, op: string): Record<string, string> {
-  if (!cfg.token) throw new BackendError('backend-auth', `${op} needs the backend's write token; enter it in the Backend settings`);
+  if (!cfg.token) throw new BackendError('BACKEND_AUTH', `${op} needs the backend's write token; enter it in the Backend settings`);
   return { Authorization: `Bearer ${cfg.token}` };
 }
 
@@ -61,7 +61,7 @@ async function request(cfg: BackendConfig, path: string, init: RequestInit, time
   } catch (e) {
     const timedOut = e instanceof DOMException && e.name === 'TimeoutError';
     throw new BackendError(
-      'backend-unreachable',
+      'BACKEND_UNREACHABLE',
       timedOut
         ? `The backend at ${where} did not answer within ${timeoutMs / 1000} s`
         : `Could not reach the backend at ${where} (is it running, and does it allow this site's origin?): ${(e as Error).message}`,
@@ -72,17 +72,17 @@ async function request(cfg: BackendConfig, path: string, init: RequestInit, time
   switch (res.status) {
     case 401:
     case 403:
-      throw new BackendError('backend-auth', msg, res.status);
+      throw new BackendError('BACKEND_AUTH', msg, res.status);
     case 404:
-      throw new BackendError('backend-not-found', msg, res.status);
+      throw new BackendError('BACKEND_NOT_FOUND', msg, res.status);
     case 413:
-      throw new BackendError('backend-too-large', msg, res.status);
+      throw new BackendError('BACKEND_TOO_LARGE', msg, res.status);
     case 429: {
       const retry = Number(res.headers.get('retry-after'));
-      throw new BackendError('backend-rate-limited', msg, res.status, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+      throw new BackendError('BACKEND_RATE_LIMITED', msg, res.status, Number.isFinite(retry) && retry > 0 ? retry : undefined);
     }
     default:
-      throw new BackendError('backend-bad-response', `The backend answered ${res.status}: ${msg}`, res.status);
+      throw new BackendError('BACKEND_BAD_RESPONSE', `The backend answered ${res.status}: ${msg}`, res.status);
   }
 }
 
@@ -90,7 +90,7 @@ async function readJson(res: Response): Promise<unknown> {
   try {
     return await res.json();
   } catch {
-    throw new BackendError('backend-bad-response', `The backend's answer is not JSON (is ${res.url} a Stocktake backend?)`, res.status);
+    throw new BackendError('BACKEND_BAD_RESPONSE', `The backend's answer is not JSON (is ${res.url} a Stocktake backend?)`, res.status);
   }
 }
 
@@ -98,7 +98,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function shapeError(what: string): never {
-  throw new BackendError('backend-bad-response', `The backend's answer to ${what} has an unexpected shape (is it a Stocktake backend of a matching version?)`);
+  throw new BackendError('BACKEND_BAD_RESPONSE', `The backend's answer to ${what} has an unexpected shape (is it a Stocktake backend of a matching version?)`);
 }
 
 function checkSnapshotInfo(v: unknown): v is SnapshotInfo {

@@ -168,7 +168,7 @@ class BackendState {
       this.snapshots = (this.snapshots ?? []).filter((s) => s.id !== id);
     } catch (e) {
       // Already gone (expired, deleted elsewhere): the list just catches up.
-      if (e instanceof BackendError && e.code === 'backend-not-found') this.snapshots = (this.snapshots ?? []).filter((s) => s.id !== id);
+      if (e instanceof BackendError && e.code === 'BACKEND_NOT_FOUND') this.snapshots = (this.snapshots ?? []).filter((s) => s.id !== id);
       else appErrors.report(e);
     } finally {
       this.deleting = this.deleting.filter((d) => d !== id);
