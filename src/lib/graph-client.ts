@@ -1,8 +1,9 @@
 // Main-thread bridge to the graph layout worker: one layout at a time; cancelling (or starting the next
 // layout) terminates the worker so a long run stops at once, and the next call starts a fresh one.
-import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import type { LayoutInput } from '../core/graph/layout.ts';
 import type { GraphLayoutApi, LayoutSettings } from '../../workers/graph-layout.worker.ts';
+import { lazyWorker } from './lazy-worker.ts';
 
 export type { LayoutSettings };
 
@@ -12,23 +13,10 @@ export interface LayoutJob {
   cancel(): void;
 }
 
-let worker: Worker | null = null;
-let api: Remote<GraphLayoutApi> | null = null;
+const layoutWorker = lazyWorker<GraphLayoutApi>(
+  () => new Worker(new URL('../../workers/graph-layout.worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' }),
+);
 let running: LayoutJob | null = null;
-
-function getApi(): Remote<GraphLayoutApi> {
-  if (!api) {
-    worker = new Worker(new URL('../../workers/graph-layout.worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
-    api = wrap<GraphLayoutApi>(worker);
-  }
-  return api;
-}
-
-function resetWorker(): void {
-  worker?.terminate();
-  worker = null;
-  api = null;
-}
 
 /** Starts laying out `input` in the worker (the index arrays are transferred); cancels any running layout. */
 export function startLayout(input: LayoutInput, settings: LayoutSettings, onProgress: (done: number, total: number) => void = () => {}): LayoutJob {
@@ -37,7 +25,7 @@ export function startLayout(input: LayoutInput, settings: LayoutSettings, onProg
   const cancelled = new Promise<never>((_, r) => (reject = r));
   const sources = input.sources.slice();
   const targets = input.targets.slice();
-  const run = getApi().layout(
+  const run = layoutWorker.api().layout(
     transfer({ nodeCount: input.nodeCount, sources, targets }, [sources.buffer, targets.buffer]),
     settings,
     proxy(onProgress),
@@ -49,7 +37,7 @@ export function startLayout(input: LayoutInput, settings: LayoutSettings, onProg
     cancel() {
       if (running !== job) return;
       running = null;
-      resetWorker();
+      layoutWorker.reset();
       reject(new DOMException('Layout cancelled', 'AbortError'));
     },
   };
