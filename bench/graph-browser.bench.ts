@@ -2,12 +2,12 @@
 // serves it, waits for the synthetic graph to be laid out in the layout worker and drawn through the
 // render worker, then drives 5 s of real input (drags and wheel zooms through CDP) and reads back frames
 // per second and long main-thread tasks; also the renderer processes' CPU time while the layout ran.
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build, preview } from 'vite';
 import type { GraphBenchReady, PanMeasure } from './graph-browser/main.ts';
+import { rendererCpuSeconds } from './renderer-memory.ts';
 
 const ROOT = resolve(process.cwd(), 'bench/graph-browser');
 const OUT_DIR = resolve(process.cwd(), 'bench/out/graph-browser');
@@ -21,38 +21,6 @@ export interface GraphBrowserResult {
   /** CPU seconds of the renderer processes (page and its workers) from page load to the first image (graph generation, layout, first render), from /proc. */
   rendererCpuToFirstImageS: number | null;
   chromiumVersion: string;
-}
-
-/** utime + stime (seconds) of the Chromium renderer processes that descend from this process. */
-function rendererCpuSeconds(): number {
-  const children = new Map<number, number[]>();
-  const stats = new Map<number, string[]>();
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(pid), fields);
-      const ppid = Number(fields[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
-    } catch {
-      /* process ended */
-    }
-  }
-  let ticks = 0;
-  const queue = [...(children.get(process.pid) ?? [])];
-  while (queue.length) {
-    const pid = queue.pop()!;
-    queue.push(...(children.get(pid) ?? []));
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      const f = stats.get(pid)!;
-      // After the command name: state ppid … utime is field 14 of the whole line, index 11 here.
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* process ended */
-    }
-  }
-  return ticks / 100; // USER_HZ is 100 on Linux
 }
 
 /** Builds, serves and runs the page once; closes the server and the browser whatever happens. */
