@@ -12,6 +12,7 @@ import { runQualityChecks } from '../src/core/quality/checks.ts';
 import { loadInteractions, type InteractionSpec, type LoadReport } from '../src/core/recsys/detect-interactions.ts';
 import type { InteractionLog } from '../src/core/recsys/interactions.ts';
 import { buildFeatureView, exportFeatureRows, type FeatureRequest, type FeatureView, type FeatureViewProgress } from '../src/core/features/feature-view.ts';
+import type { FeatureTagRecord } from '../src/core/features/tag-inputs.ts';
 import { exportCsv } from '../src/core/quality/export-csv.ts';
 import { writeParquetBytes, type TypedColumn } from '../src/core/quality/export-parquet.ts';
 import { applyRecipe, cleanViewName, createRecipe, previewStep, type CleaningLog, type Recipe, type StepPreview } from '../src/core/quality/recipe.ts';
@@ -203,11 +204,13 @@ const api = {
   /**
    * Features: builds item features, user profiles and user × category affinities of a stored import as
    * of a cut-off, with dictionary and quality (and drift, importance when asked); rows capped for display.
+   * `tags` are the import's stored tags (numbered by the tables' rowid, as `readTagRows` numbers them):
+   * review sentiment and product attribute / brand tags become small tag tables of the build.
    */
-  buildFeatures: (importId: string, inventory: Inventory, request: FeatureRequest, onProgress?: (p: FeatureViewProgress) => void): Promise<FeatureView> => exclusive(async () => {
+  buildFeatures: (importId: string, inventory: Inventory, request: FeatureRequest, tags: FeatureTagRecord[], onProgress?: (p: FeatureViewProgress) => void): Promise<FeatureView> => exclusive(async () => {
     onProgress?.({ kind: 'load' });
     const { db } = await requireQualityTables(importId, api.ensureImportLoaded);
-    const view = await buildFeatureView(db, inventory, request, onProgress);
+    const view = await buildFeatureView(db, inventory, request, onProgress, tags);
     featuresOf = importId;
     return view;
   }),

@@ -12,6 +12,7 @@ import type { InteractionSpec, LoadReport } from '../core/recsys/detect-interact
 import type { InteractionLog } from '../core/recsys/interactions.ts';
 import type { KnowledgeGraph } from '../core/graph/types.ts';
 import type { FeatureRequest, FeatureView, FeatureViewProgress } from '../core/features/feature-view.ts';
+import type { FeatureTagRecord } from '../core/features/tag-inputs.ts';
 
 export type { TagRows };
 export type { CleanedExport, QualityProgress };
@@ -119,11 +120,14 @@ export interface FeatureJob {
   cancel(): void;
 }
 
-/** Builds the feature tables of a stored import as of `request.cutoff`, with dictionary and quality. */
-export function startFeatureBuild(importId: string, inventory: Inventory, request: FeatureRequest, onProgress: (p: FeatureViewProgress) => void): FeatureJob {
+/**
+ * Builds the feature tables of a stored import as of `request.cutoff`, with dictionary and quality;
+ * `tags` (the import's stored tags) feed sentiment share, attribute tags and tagged brands.
+ */
+export function startFeatureBuild(importId: string, inventory: Inventory, request: FeatureRequest, onProgress: (p: FeatureViewProgress) => void, tags: readonly FeatureTagRecord[] = []): FeatureJob {
   let reject: (e: unknown) => void = () => {};
   const cancelled = new Promise<never>((_, r) => (reject = r));
-  const run = getApi().buildFeatures(importId, inventory, request, proxy(onProgress));
+  const run = getApi().buildFeatures(importId, inventory, request, [...tags], proxy(onProgress));
   return {
     result: Promise.race([run, cancelled]),
     cancel() {

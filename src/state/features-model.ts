@@ -1,7 +1,8 @@
 // Pure view models of the Features view: quality flags per dictionary row, the permutation
-// importance chart's scales and bars (d3 computes, Svelte draws), and drift rows.
+// importance chart's scales and bars (d3 computes, Svelte draws), drift rows, and the tag inputs used.
 import { scaleBand, scaleLinear } from 'd3';
 import type { FeaturesDocument } from '../core/features/feature-view.ts';
+import type { FeatureTagSummary } from '../core/features/tag-inputs.ts';
 
 export type FeatureTableDoc = FeaturesDocument['tables'][number];
 export type FeatureColumnDoc = FeatureTableDoc['columns'][number];
@@ -85,4 +86,32 @@ export function formatCell(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
   return String(v);
+}
+
+/** One line of the "tag inputs" block: an i18n key, its parameters, and whether the input was used. */
+export interface TagInputLine {
+  key: 'features.tags.sentiment' | 'features.tags.sentimentTagger' | 'features.tags.noSentiment' | 'features.tags.otherTable' | 'features.tags.noReviewId' | 'features.tags.noReviews' | 'features.tags.attributes' | 'features.tags.noAttributes' | 'features.tags.brands';
+  params: Record<string, string | number>;
+  used: boolean;
+  testid: string;
+}
+
+/** The tag inputs of a build as lines: which model's sentiment, how many reviews and products, or what to run first. */
+export function describeTagInputs(summary: FeatureTagSummary | null): TagInputLine[] {
+  if (!summary) return [];
+  const lines: TagInputLine[] = [];
+  const s = summary.sentiment;
+  if (s.used) {
+    const m = s.model;
+    if (m?.modelId !== undefined) lines.push({ key: 'features.tags.sentiment', params: { id: m.modelId, version: m.version ?? 1, reviews: s.reviews, source: `${s.table}.${s.column}` }, used: true, testid: 'features-tags-sentiment' });
+    else lines.push({ key: 'features.tags.sentimentTagger', params: { model: m?.model ?? '—', reviews: s.reviews, source: `${s.table}.${s.column}` }, used: true, testid: 'features-tags-sentiment' });
+  } else {
+    const key = ({ 'no-review-id': 'features.tags.noReviewId', 'no-reviews': 'features.tags.noReviews', 'other-table': 'features.tags.otherTable', 'no-tags': 'features.tags.noSentiment' } as const)[s.reason];
+    lines.push({ key, params: { other: s.otherTables.join(', '), reviews: s.reviewTable ?? '' }, used: false, testid: 'features-tags-sentiment' });
+  }
+  const a = summary.attributes;
+  if (a.used) lines.push({ key: 'features.tags.attributes', params: { tags: a.tags, products: a.products, source: a.columns.map((c) => `${a.table}.${c}`).join(', ') }, used: true, testid: 'features-tags-attributes' });
+  else lines.push({ key: 'features.tags.noAttributes', params: {}, used: false, testid: 'features-tags-attributes' });
+  if (summary.brands) lines.push({ key: 'features.tags.brands', params: { products: summary.brands.products, filled: summary.brands.filled }, used: true, testid: 'features-tags-brands' });
+  return lines;
 }

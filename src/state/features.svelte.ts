@@ -3,10 +3,11 @@
 // dictionary, quality, drift, importance) and the per-table downloads.
 import type { FeatureRequest, FeatureView, FeatureViewProgress } from '../core/features/feature-view.ts';
 import type { Inventory } from '../core/types.ts';
-import { loadInventory } from '../db/repository.ts';
+import { getAnalysis, loadInventory } from '../db/repository.ts';
 import { offerDownload } from '../lib/download.ts';
 import { exportFeatureTable, startFeatureBuild, type FeatureJob } from '../lib/inventory-client.ts';
 import { appErrors } from './errors.svelte.ts';
+import { TAGS_KIND, type StoredTag } from './tag-extras-model.ts';
 
 /** Targets offered in the picker; `''` is none. A column target is typed as `table.column`. */
 export const TARGET_PRESETS = ['', 'repeat:90', 'demand:30'] as const;
@@ -57,7 +58,16 @@ class FeaturesState {
     const inv = this.inventory;
     if (!importId || !inv || this.#job) return;
     const request: FeatureRequest = { cutoff: this.cutoff || undefined, compareCutoff: this.compareCutoff || undefined, target: this.target || undefined, affinityK: this.affinityK, rowLimit: 50 };
-    const job = startFeatureBuild(importId, inv, request, (p) => (this.progress = p));
+    let tags: StoredTag[];
+    try {
+      // The Tagging view's stored tags: the worker keeps the reviews' sentiment and the products' attribute tags.
+      tags = (await getAnalysis<StoredTag[]>(importId, TAGS_KIND))?.value ?? [];
+    } catch (e) {
+      appErrors.report(e);
+      return;
+    }
+    if (this.#job || this.#openId !== importId) return;
+    const job = startFeatureBuild(importId, inv, request, (p) => (this.progress = p), tags);
     this.#job = job;
     this.progress = { kind: 'load' };
     try {

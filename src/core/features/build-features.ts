@@ -123,7 +123,9 @@ export async function buildFeaturesFromSources(
   signal?: AbortSignal,
 ): Promise<FeatureBuild> {
   const started = Date.now();
-  const notes = [...s.notes];
+  // Tagged brands ride on the sources so every statement over the base (quality, drift) sees them.
+  if (options.brandTags && s.product) s = { ...s, product: { ...s.product, brandTags: options.brandTags } };
+  const notes = s.product?.brandTags ? s.notes.filter((n) => !n.startsWith('No brand column')) : [...s.notes];
   onProgress?.({ kind: 'features', step: 'span', done: 0, total: 1 });
   const span = await readSpan(engine, s);
   if (!s.time && options.cutoff) notes.push(`No timestamp column: the requested cut-off ${options.cutoff} cannot be applied; features use all rows.`);
@@ -132,6 +134,7 @@ export async function buildFeaturesFromSources(
   if (options.sentiment && !s.reviews?.id) notes.push('A sentiment table was given but the reviews have no id to join it to: sentiment share is left out.');
   else if (!options.sentiment && s.reviews) notes.push('No sentiment tag table supplied: sentiment share is left out.');
   if (!options.attributes) notes.push('No attribute tag table supplied: attribute tag count is left out.');
+  if (s.product?.brandTags) notes.push(s.product.brand ? `Brand: ${s.product.table}.${s.product.brand}, with gaps filled by the brands tagged in the titles.` : 'Brand: the brands tagged in the titles (the export has no brand column).');
   const plans = planFeatureTables(s, cutoff, options);
   const prefix = options.tablePrefix ?? '__features';
   const tables: FeatureTable[] = [];

@@ -92,6 +92,10 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
     from.push(`LEFT JOIN ${ident(p.table)} p ON p.${ident(p.key)} = f.${ident(s.lines.item)}`);
   }
   const pa = p ? aliases.get(p.table)! : 'p';
+  if (p?.brandTags) {
+    const b = p.brandTags;
+    from.push(`LEFT JOIN (SELECT CAST(${ident(b.key)} AS VARCHAR) AS k, min(CAST(${ident(b.label)} AS VARCHAR)) AS brand FROM ${ident(b.table)} GROUP BY 1) tb ON tb.k = CAST(f.${ident(s.lines.item)} AS VARCHAR)`);
+  }
   if (p?.category && p.categoryLabel) {
     from.push(`LEFT JOIN ${ident(p.categoryLabel.table)} cl ON cl.${ident(p.categoryLabel.key)} = ${pa}.${ident(p.category)}`);
   }
@@ -104,6 +108,9 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
   const listPrice = L.listPrice ? `f.${ident(L.listPrice)}` : p?.listPrice ? `${pa}.${ident(p.listPrice)}` : null;
   const titleLen = p?.title ? `length(CAST(${pa}.${ident(p.title)} AS VARCHAR))` : p?.titleLength ? `${pa}.${ident(p.titleLength)}` : null;
   const descLen = p?.description ? `length(CAST(${pa}.${ident(p.description)} AS VARCHAR))` : p?.descriptionLength ? `${pa}.${ident(p.descriptionLength)}` : null;
+  // A tagged brand fills only gaps: the brand column, where it has a value, is the export's own word.
+  const givenBrand = p?.brand ? `${pa}.${ident(p.brand)}` : null;
+  const brand = p?.brandTags ? (givenBrand ? `coalesce(nullif(trim(CAST(${givenBrand} AS VARCHAR)), ''), tb.brand)` : 'tb.brand') : givenBrand;
   const r = s.region;
   const select = [
     `CAST(f.${ident(L.order)} AS VARCHAR) AS order_id`,
@@ -115,7 +122,7 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
     `${L.quantity ? `coalesce(TRY_CAST(f.${ident(L.quantity)} AS DOUBLE), 1)` : 'CAST(1 AS DOUBLE)'} AS qty`,
     `${num(listPrice)} AS list_price`,
     `${txt(category)} AS category`,
-    `${txt(p?.brand ? `${pa}.${ident(p.brand)}` : null)} AS brand`,
+    `${txt(brand)} AS brand`,
     `${num(titleLen)} AS title_len`,
     `${num(descLen)} AS desc_len`,
     `${txt(r?.state ? col(r.table, r.state) : null)} AS state`,
@@ -134,7 +141,7 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
     qty: L.quantity ? [src(L.table, L.quantity)] : [],
     list_price: L.listPrice ? [src(L.table, L.listPrice)] : p?.listPrice ? [src(p.table, p.listPrice)] : [],
     category: p?.category ? [src(p.table, p.category), ...(p.categoryLabel ? [src(p.categoryLabel.table, p.categoryLabel.label)] : [])] : [],
-    brand: p?.brand ? [src(p.table, p.brand)] : [],
+    brand: [...(p?.brand ? [src(p.table, p.brand)] : []), ...(p?.brandTags ? [src(p.brandTags.table, p.brandTags.label)] : [])],
     title_len: p?.title ? [src(p.table, p.title)] : p?.titleLength ? [src(p.table, p.titleLength)] : [],
     desc_len: p?.description ? [src(p.table, p.description)] : p?.descriptionLength ? [src(p.table, p.descriptionLength)] : [],
     state: r?.state ? [src(r.table, r.state)] : [],
@@ -144,7 +151,7 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
     sql: `SELECT ${select.join(', ')} FROM ${from.join(' ')} WHERE ${where.join(' AND ')}`,
     origin,
     has: {
-      price: !!L.price, freight: !!L.freight, listPrice: listPrice !== null, category: category !== null, brand: !!p?.brand,
+      price: !!L.price, freight: !!L.freight, listPrice: listPrice !== null, category: category !== null, brand: brand !== null,
       titleLen: titleLen !== null, descLen: descLen !== null, state: !!r?.state, city: !!r?.city, time: !!s.time,
     },
   };
@@ -211,7 +218,12 @@ export function buildItemSql(s: FeatureSources, o: BuildSqlOptions): FeatureTabl
     f.push(def('freight_share', 'sum(freight) / nullif(sum(price + freight), 0)', 'Freight as a share of price plus freight.', '运费占（售价 + 运费）的比例。', [...g.price, ...g.freight], 'double', tf));
   }
   if (base.has.category) f.push(def('category', 'max(category)', 'Product category (readable label where the export has one).', '商品类目（有译名时用译名）。', g.category, 'text', false));
-  if (base.has.brand) f.push(def('brand', 'max(brand)', 'Brand.', '品牌。', g.brand, 'text', false));
+  if (base.has.brand) {
+    const tagged = !!s.product?.brandTags;
+    const en = tagged ? (s.product?.brand ? 'Brand: the brand column; where it is empty, the brand tagged in the title (Tagging → Attributes).' : 'Brand tagged in the title (Tagging → Attributes); the export has no brand column.') : 'Brand.';
+    const zh = tagged ? (s.product?.brand ? '品牌：取品牌列；该列为空时用标题中打标的品牌补全（打标 → 属性）。' : '标题中打标的品牌（打标 → 属性）；导出中没有品牌列。') : '品牌。';
+    f.push(def('brand', 'max(brand)', en, zh, g.brand, 'text', false));
+  }
   if (base.has.titleLen) f.push(def('title_length', 'max(title_len)', 'Length of the product title in characters.', '商品标题的字符长度。', g.title_len, 'integer', false));
   if (base.has.descLen) f.push(def('description_length', 'max(desc_len)', 'Length of the product description in characters.', '商品描述的字符长度。', g.desc_len, 'integer', false));
   if (C) {

@@ -5,6 +5,8 @@ import type { Inventory } from '../types.ts';
 import type { FeatureProgress } from './build-features.ts';
 import { parseTarget } from './quality.ts';
 import { buildFeatureReport, toFeaturesJson } from './report.ts';
+import { detectFeatureSources } from './detect-sources.ts';
+import { registerFeatureTags, selectFeatureTags, type FeatureTagRecord, type FeatureTagSummary } from './tag-inputs.ts';
 import { FeaturesError } from './types.ts';
 
 /** The view's request: plain strings as typed by the user. */
@@ -26,6 +28,8 @@ export interface FeatureView {
   document: FeaturesDocument;
   /** First rows of each table, by table name. */
   rows: Record<string, Row[]>;
+  /** Which stored tags fed the build (sentiment, attributes, brands), or why none did. */
+  tags: FeatureTagSummary | null;
   durationMs: number;
 }
 
@@ -33,19 +37,26 @@ export interface FeatureView {
 export const VIEW_TABLE_PREFIX = '__features_view';
 const TABLES = ['item_features', 'user_profiles', 'user_category_affinity'];
 
-/** Builds the report for the view and reads the first rows of each table. */
-export async function buildFeatureView(engine: SqlEngine, inv: Inventory, request: FeatureRequest, onProgress?: (p: FeatureViewProgress) => void): Promise<FeatureView> {
+/**
+ * Builds the report for the view and reads the first rows of each table. `tags` are the import's
+ * stored tags (Tagging view): the reviews' sentiment and the products' attribute and brand tags among
+ * them become tag tables of the build.
+ */
+export async function buildFeatureView(engine: SqlEngine, inv: Inventory, request: FeatureRequest, onProgress?: (p: FeatureViewProgress) => void, tags: readonly FeatureTagRecord[] = []): Promise<FeatureView> {
   const started = Date.now();
   const target = request.target?.trim() ? parseTarget(request.target) : undefined;
+  const detected = detectFeatureSources(inv);
+  // Without order lines the build below fails with its own typed error; no tags to register then.
+  const registered = detected.ok ? await registerFeatureTags(engine, selectFeatureTags(tags, detected.sources), detected.sources, `${VIEW_TABLE_PREFIX}_tags`) : null;
   const report = await buildFeatureReport(
     engine,
     inv,
-    { cutoff: request.cutoff || undefined, compareCutoff: request.compareCutoff || undefined, target, affinityK: request.affinityK, tablePrefix: VIEW_TABLE_PREFIX },
+    { cutoff: request.cutoff || undefined, compareCutoff: request.compareCutoff || undefined, target, affinityK: request.affinityK, tablePrefix: VIEW_TABLE_PREFIX, ...registered?.options },
     onProgress,
   );
   const rows: Record<string, Row[]> = {};
   for (const t of report.build.tables) rows[t.name] = await engine.query(`SELECT * FROM ${ident(report.build.engineTables[t.name])} LIMIT ${Math.max(1, request.rowLimit ?? 50)}`);
-  return { document: toFeaturesJson(report, inv.import.name), rows, durationMs: Date.now() - started };
+  return { document: toFeaturesJson(report, inv.import.name), rows, tags: registered?.summary ?? null, durationMs: Date.now() - started };
 }
 
 /** Every row of one table of the view's last build, with its column types (for CSV / Parquet). */

@@ -75,6 +75,8 @@ export interface FeatureSources {
     descriptionLength?: string;
     /** A list (pre-discount) price on the product dimension. */
     listPrice?: string;
+    /** Brands tagged in the titles, keyed by product key: they fill gaps of the brand column. */
+    brandTags?: TagTableRef;
   };
   reviews?: { table: string; score: string; order?: string; product?: string; id?: string; time?: string };
   /** Region columns in a table that joins to the user (the latest order's region is used). */
@@ -125,6 +127,8 @@ export interface FeatureBuildOptions {
   affinityK?: number;
   sentiment?: TagTableRef;
   attributes?: TagTableRef;
+  /** One brand per product key (from title tags): `brand` becomes coalesce(given, tagged). */
+  brandTags?: TagTableRef;
   /** Prefix of the engine tables the build creates (default `__features`). */
   tablePrefix?: string;
 }
