@@ -26,7 +26,9 @@ export type ErrorCode =
   | 'BACKEND_TOO_LARGE'
   | 'BACKEND_NOT_FOUND'
   | 'BACKEND_RATE_LIMITED'
-  | 'BACKEND_BAD_RESPONSE';
+  | 'BACKEND_BAD_RESPONSE'
+  // Catalog sync (core/snapshot/catalog-sync.ts): pulled records that do not make a whole import.
+  | 'SYNC_RECORDS_INVALID';
 
 export class StocktakeError extends Error {
   override name = 'StocktakeError';

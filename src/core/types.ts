@@ -38,6 +38,20 @@ export interface ImportRecord {
   /** Which engine build profiled it, e.g. `duckdb-wasm coi` or `duckdb native 1.4`. */
   engine: string;
   durationMs: number;
+  /**
+   * Set on a catalog pulled from the backend's sync: where it came from and the server version it
+   * was at, so a later pull replaces it only with a newer one. Like a snapshot's saved copy it has
+   * no rows on this machine (no tableData records). Never pushed back (see buildCatalogItems).
+   */
+  pulled?: PulledOrigin;
+}
+
+/** Where a pulled catalog came from: the workspace, the newest server version among its records, who wrote it and when. */
+export interface PulledOrigin {
+  workspace: string;
+  version: number;
+  clientId: string;
+  updatedAt: number;
 }
 
 export interface TableProfile {

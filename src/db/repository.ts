@@ -2,6 +2,7 @@
 // Each import is written in one transaction, so a failure leaves what was stored before untouched.
 import Dexie from 'dexie';
 import { StocktakeError } from '../core/errors.ts';
+import { decidePulledSave, type PulledSaveDecision } from '../core/snapshot/catalog-sync.ts';
 import type { ColumnProfile, ForeignKey, ImportRecord, Inventory, TableProfile } from '../core/types.ts';
 import { StocktakeDb, type AnalysisRecord, type ModelRecord, type RunRecord, type TableDataRecord } from './schema.ts';
 
@@ -41,6 +42,35 @@ export async function saveInventory(inv: Inventory, db = getDb()): Promise<void>
       await db.columns.bulkPut(inv.columns);
       await db.relations.where('importId').equals(inv.import.id).delete();
       await db.relations.bulkAdd(inv.relations.map((r) => ({ ...r })));
+    });
+  } catch (e) {
+    toStorageError(e);
+  }
+}
+
+/**
+ * Stores a catalog pulled from the backend's sync, by the rules of `decidePulledSave`: the check
+ * and the write are one transaction, so nothing is half-written and no concurrent import slips in
+ * between. An update replaces the import's tables, columns and relations whole. Like a snapshot's
+ * saved copy it stores no rows (no tableData), which the views needing rows report as "import the
+ * files again". Returns what was done.
+ */
+export async function savePulledInventory(inv: Inventory, db = getDb()): Promise<PulledSaveDecision> {
+  try {
+    return await db.transaction('rw', [db.imports, db.tableProfiles, db.columns, db.relations, db.tableData], async () => {
+      const id = inv.import.id;
+      const record = await db.imports.get(id);
+      const hasRows = record ? (await db.tableData.where('importId').equals(id).count()) > 0 : false;
+      const decision = decidePulledSave(record && { record, hasRows }, inv.import.pulled?.version ?? 0);
+      if (decision.action !== 'add' && decision.action !== 'update') return decision;
+      await db.tableProfiles.where('importId').equals(id).delete();
+      await db.columns.where('importId').equals(id).delete();
+      await db.relations.where('importId').equals(id).delete();
+      await db.imports.put(inv.import);
+      await db.tableProfiles.bulkPut(inv.tables);
+      await db.columns.bulkPut(inv.columns);
+      await db.relations.bulkAdd(inv.relations.map((r) => ({ ...r })));
+      return decision;
     });
   } catch (e) {
     toStorageError(e);

@@ -2,9 +2,21 @@
 // the same one the Share view reads), a connection test, the user's own snapshots, and the catalog
 // sync of an import (push what changed, then pull). All network calls go through lib/backend-client.
 import { StocktakeError } from '../core/errors.ts';
-import { afterPull, afterPush, buildCatalogItems, chunkRecords, EMPTY_SYNC_STATE, planPush, type CatalogSyncState } from '../core/snapshot/catalog-sync.ts';
+import {
+  afterPull,
+  afterPush,
+  buildCatalogItems,
+  chunkRecords,
+  EMPTY_SYNC_STATE,
+  inventoriesFromRecords,
+  planPush,
+  type CatalogSyncState,
+  type PulledImport,
+  type PulledSaveDecision,
+} from '../core/snapshot/catalog-sync.ts';
 import type { ServerRecord, SnapshotInfo, StoredConflict, SyncConflict } from '../core/snapshot/sync-types.ts';
-import { getSetting, loadInventory, putSetting } from '../db/repository.ts';
+import { getSetting, loadInventory, putSetting, savePulledInventory } from '../db/repository.ts';
+import { offerDownload } from '../lib/download.ts';
 import {
   BackendError,
   deleteSnapshot,
@@ -53,6 +65,18 @@ export interface SyncReport {
   at: number;
 }
 
+/** What a pull of the whole workspace brought: its imports rebuilt (or refused, with why) and its conflicts. */
+export interface PullReport {
+  workspace: string;
+  imports: PulledImport[];
+  /** Every conflict recorded in the workspace, newest first. */
+  conflicts: StoredConflict[];
+  serverVersion: number;
+  /** This browser's client id, so the list can say "this browser" for its own pushes. */
+  clientId: string;
+  at: number;
+}
+
 function newClientId(): string {
   return `web-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
@@ -75,6 +99,12 @@ class BackendState {
   workspace = $state('default');
   syncing = $state(false);
   lastSync: SyncReport | null = $state.raw(null);
+  pulling = $state(false);
+  lastPull: PullReport | null = $state.raw(null);
+  /** Import ids being stored, so their buttons disable. */
+  adding: string[] = $state([]);
+  /** Per pulled import id: what "add to my catalog" did. */
+  added: Record<string, PulledSaveDecision> = $state({});
 
   get config(): BackendConfig | null {
     return this.#config.value;
@@ -111,6 +141,7 @@ class BackendState {
       this.health = null;
       this.snapshots = null;
       this.lastSync = null;
+      this.lastPull = null;
       return 'ok';
     } catch (e) {
       appErrors.report(e);
@@ -125,6 +156,7 @@ class BackendState {
       this.health = null;
       this.snapshots = null;
       this.lastSync = null;
+      this.lastPull = null;
     } catch (e) {
       appErrors.report(e);
     }
@@ -186,7 +218,7 @@ class BackendState {
   /**
    * Syncs the import's catalog with the workspace: pushes the records whose value changed since the
    * last sync (in chunks under the server's body limit), then pulls what was written since the last
-   * pull. Pulled records are shown, not merged into this browser's catalog.
+   * pull. Pulled records are shown here; `pullCatalogs` and `addPulled` store the team's imports.
    */
   async syncCatalog(importId: string): Promise<void> {
     const cfg = this.#config.value;
@@ -230,6 +262,64 @@ class BackendState {
     } finally {
       this.syncing = false;
     }
+  }
+
+  /**
+   * Pulls every catalog record of the workspace (from version 0, page by page) and rebuilds its
+   * imports, so a second machine can see the team's catalogs and add them to its own. The versions
+   * seen are remembered like an incremental pull's, so syncing a pulled import later sends nothing
+   * that the server already holds.
+   */
+  async pullCatalogs(): Promise<void> {
+    const cfg = this.#config.value;
+    if (!isBackendConfigured(cfg) || !this.isWorkspaceValid || this.pulling) return;
+    const workspace = this.workspace;
+    this.pulling = true;
+    try {
+      const pulled = await pullCatalog(cfg, workspace, 0);
+      const settings = await readSyncSettings();
+      const state = afterPull(settings.states[workspace] ?? EMPTY_SYNC_STATE, pulled);
+      await putSetting(BACKEND_SYNC_SETTING, { ...settings, workspace, states: { ...settings.states, [workspace]: state } });
+      const conflicts = await listConflicts(cfg, workspace);
+      this.added = {};
+      this.lastPull = {
+        workspace,
+        imports: inventoriesFromRecords(pulled.records, workspace),
+        conflicts,
+        serverVersion: pulled.serverVersion,
+        clientId: settings.clientId,
+        at: Date.now(),
+      };
+    } catch (e) {
+      appErrors.report(e);
+    } finally {
+      this.pulling = false;
+    }
+  }
+
+  /** Stores one pulled import in this browser's catalog (catalog only, no rows); the outcome is shown beside it. */
+  async addPulled(importId: string): Promise<void> {
+    const item = this.lastPull?.imports.find((p) => p.importId === importId);
+    if (!item || this.adding.includes(importId)) return;
+    if (!item.ok) {
+      appErrors.report(item.error);
+      return;
+    }
+    this.adding = [...this.adding, importId];
+    try {
+      const decision = await savePulledInventory(item.inventory);
+      this.added = { ...this.added, [importId]: decision };
+    } catch (e) {
+      appErrors.report(e);
+    } finally {
+      this.adding = this.adding.filter((a) => a !== importId);
+    }
+  }
+
+  /** Offers a conflict's losing value (with the key and both sides) as a JSON file, so it is never lost to the user. */
+  downloadLoser(conflict: SyncConflict): void {
+    const body = JSON.stringify({ key: conflict.key, winner: conflict.winner, loser: conflict.loser }, null, 2);
+    offerDownload(body, `conflict-${conflict.key}-loser-${conflict.loser.clientId}.json`, 'application/json');
   }
 }
 

@@ -211,12 +211,15 @@ export function buildSnapshot(sources: SnapshotSources, options: SnapshotOptions
         .map(({ importId: _ci, table: _t, ...c }) => redactColumn(c, includeSamples)),
     }));
   const relations = inventory.relations.map(({ importId: _i, ...r }) => r);
+  // Where a pulled catalog came from (workspace, client id) is this browser's bookkeeping: a saved
+  // copy of the snapshot is a new import of its own, not a pulled one.
+  const { pulled: _pulled, ...source } = inventory.import;
   const snap: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     createdAt: options.now ?? Date.now(),
     appVersion: options.appVersion,
-    source: { ...inventory.import },
+    source,
     tables,
     relations,
     redaction: { includeSamples, piiColumns: [...pii].sort(), trimmed: [] },
