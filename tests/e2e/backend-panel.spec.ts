@@ -4,37 +4,20 @@
 // the import to its empty catalog, list and delete an uploaded snapshot, and a wrong token shown as
 // the backend's auth error.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { readConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/serve.ts';
-import { generateExport } from '../fixtures/generate-export.ts';
+import { readFileSync } from 'node:fs';
+import { startBackendWithExport, type BackendFixture } from './backend-fixture.ts';
 
 const TOKEN = 'e2e-backend-token-0123456789abcdef';
-let server: RunningServer | null = null;
-const dirs: string[] = [];
+let backend: BackendFixture | null = null;
 
 test.afterEach(async () => {
-  await server?.close();
-  server = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await backend?.close();
+  backend = null;
 });
 
 test('backend panel: connection test, catalog sync, a second browser pulling it, own snapshots, wrong token', async ({ browser }) => {
-  const { files } = generateExport({ seed: 42, scale: 1 });
-  const exportDir = mkdtempSync(join(tmpdir(), 'stocktake-backend-export-'));
-  const dataDir = mkdtempSync(join(tmpdir(), 'stocktake-backend-data-'));
-  dirs.push(exportDir, dataDir);
-  const paths = Object.entries(files).map(([name, text]) => {
-    const p = join(exportDir, name);
-    writeFileSync(p, text);
-    return p;
-  });
-  server = await startServer(
-    readConfig({ PORT: '0', DATA_DIR: dataDir, STOCKTAKE_WRITE_TOKEN: TOKEN, STOCKTAKE_STATIC_DIR: resolve('dist') }, process.cwd()),
-    { log: () => undefined },
-  );
+  backend = await startBackendWithExport(TOKEN, 'backend');
+  const { server, paths } = backend;
   const context = await browser.newContext({ baseURL: server.url });
   const page = await context.newPage();
   await page.goto('/');

@@ -3,37 +3,19 @@
 // export (planted PII), configure the backend in the Share view, upload encrypted, and open the
 // `/s/<id>#k=<key>` link in a new tab: the read-only viewer, PII redacted. A wrong key is refused.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { readConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/serve.ts';
-import { generateExport } from '../fixtures/generate-export.ts';
+import { startBackendWithExport, type BackendFixture } from './backend-fixture.ts';
 
 const TOKEN = 'e2e-share-token-0123456789abcdef';
-let server: RunningServer | null = null;
-const dirs: string[] = [];
+let backend: BackendFixture | null = null;
 
 test.afterEach(async () => {
-  await server?.close();
-  server = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await backend?.close();
+  backend = null;
 });
 
 test('share: encrypted upload to the backend and the /s/<id>#k= link', async ({ browser }) => {
-  const { files, expected } = generateExport({ seed: 42, scale: 1 });
-  const exportDir = mkdtempSync(join(tmpdir(), 'stocktake-share-export-'));
-  const dataDir = mkdtempSync(join(tmpdir(), 'stocktake-share-data-'));
-  dirs.push(exportDir, dataDir);
-  const paths = Object.entries(files).map(([name, text]) => {
-    const p = join(exportDir, name);
-    writeFileSync(p, text);
-    return p;
-  });
-  server = await startServer(
-    readConfig({ PORT: '0', DATA_DIR: dataDir, STOCKTAKE_WRITE_TOKEN: TOKEN, STOCKTAKE_STATIC_DIR: resolve('dist') }, process.cwd()),
-    { log: () => undefined },
-  );
+  backend = await startBackendWithExport(TOKEN, 'share');
+  const { server, paths, expected } = backend;
   const origin = server.url;
   const context = await browser.newContext({ baseURL: origin });
   const page = await context.newPage();
