@@ -828,6 +828,7 @@ export const en = {
   'features.tags.attributes': 'Attribute tags from {source}: {tags} tags on {products} products.',
   'features.tags.noAttributes': 'No attribute tags: run Attributes in Tagging first.',
   'features.tags.brands': 'Brands tagged in titles: {products} products; {filled} of them had no brand in the data and take the tagged one.',
+  'features.tags.categories': 'Categories predicted by model {model} for {source}: {products} products; {filled} of them had no category in the data and take the predicted one.',
   'features.tables': 'Feature tables',
   'features.rows': '{rows} rows',
   'features.key': 'key',

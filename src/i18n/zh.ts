@@ -828,6 +828,7 @@ export const zh: Record<MessageKey, string> = {
   'features.tags.attributes': '属性标签来自 {source}：{products} 个商品上共 {tags} 个标签。',
   'features.tags.noAttributes': '没有属性标签：请先在“打标”中运行“属性”。',
   'features.tags.brands': '标题中打标的品牌：{products} 个商品；其中 {filled} 个在数据中没有品牌，使用打标的品牌。',
+  'features.tags.categories': '模型 {model} 为 {source} 预测的类目：{products} 个商品；其中 {filled} 个在数据中没有类目，使用预测的类目。',
   'features.tables': '特征表',
   'features.rows': '{rows} 行',
   'features.key': '键',

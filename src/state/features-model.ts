@@ -90,7 +90,7 @@ export function formatCell(v: unknown): string {
 
 /** One line of the "tag inputs" block: an i18n key, its parameters, and whether the input was used. */
 export interface TagInputLine {
-  key: 'features.tags.sentiment' | 'features.tags.sentimentTagger' | 'features.tags.noSentiment' | 'features.tags.otherTable' | 'features.tags.noReviewId' | 'features.tags.noReviews' | 'features.tags.attributes' | 'features.tags.noAttributes' | 'features.tags.brands';
+  key: 'features.tags.sentiment' | 'features.tags.sentimentTagger' | 'features.tags.noSentiment' | 'features.tags.otherTable' | 'features.tags.noReviewId' | 'features.tags.noReviews' | 'features.tags.attributes' | 'features.tags.noAttributes' | 'features.tags.brands' | 'features.tags.categories';
   params: Record<string, string | number>;
   used: boolean;
   testid: string;
@@ -113,5 +113,7 @@ export function describeTagInputs(summary: FeatureTagSummary | null): TagInputLi
   if (a.used) lines.push({ key: 'features.tags.attributes', params: { tags: a.tags, products: a.products, source: a.columns.map((c) => `${a.table}.${c}`).join(', ') }, used: true, testid: 'features-tags-attributes' });
   else lines.push({ key: 'features.tags.noAttributes', params: {}, used: false, testid: 'features-tags-attributes' });
   if (summary.brands) lines.push({ key: 'features.tags.brands', params: { products: summary.brands.products, filled: summary.brands.filled }, used: true, testid: 'features-tags-brands' });
+  const c = summary.categories;
+  if (c) lines.push({ key: 'features.tags.categories', params: { model: c.model?.modelId !== undefined ? `${c.model.modelId} v${c.model.version ?? 1}` : (c.model?.model ?? '—'), source: c.column, products: c.products, filled: c.filled }, used: true, testid: 'features-tags-categories' });
   return lines;
 }

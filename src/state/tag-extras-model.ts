@@ -28,7 +28,8 @@ export interface StoredTag {
   column: string;
   /** 0-based data row of the file. */
   row: number;
-  kind: AttributeKind | 'sentiment';
+  /** `category`: a classifier's predicted label for a row whose target column (`column`) is empty. */
+  kind: AttributeKind | 'sentiment' | 'category';
   value: string;
   normalized: string;
   /** UTF-16 span in the cell's text (`-1` for whole-row tags such as a predicted sentiment). */
@@ -59,14 +60,14 @@ export function buildStoredTags(
   return out;
 }
 
-/** Which run a tag belongs to: attribute extraction or the sentiment model (each replaces only its own). */
-function tagScope(t: Pick<StoredTag, 'kind'>): 'sentiment' | 'attributes' {
-  return t.kind === 'sentiment' ? 'sentiment' : 'attributes';
+/** Which run a tag belongs to: attribute extraction, the sentiment model or a category classifier (each replaces only its own). */
+function tagScope(t: Pick<StoredTag, 'kind'>): 'sentiment' | 'category' | 'attributes' {
+  return t.kind === 'sentiment' || t.kind === 'category' ? t.kind : 'attributes';
 }
 
 /**
  * Replaces the tags of `table.column` among `previous` with `next`: other columns' tags stay, and so
- * do the same column's tags of the other run (attributes vs sentiment), so one never wipes the other.
+ * do the same column's tags of the other runs (attributes, sentiment, category), so one never wipes another.
  */
 export function mergeStoredTags(previous: readonly StoredTag[], next: readonly StoredTag[]): StoredTag[] {
   const key = (t: StoredTag) => `${t.table}\u0000${t.column}\u0000${tagScope(t)}`;
@@ -97,6 +98,26 @@ export function buildSentimentTags(
     });
   });
   return out;
+}
+
+/**
+ * A classifier's predictions for the rows whose target `column` is empty, as whole-row tags of that
+ * column (`start`/`end` −1): the predicted label, P(label) as the score, the model's id and version.
+ * `rows` are 0-based data rows of the file, as the Tagging view numbers them.
+ */
+export function buildCategoryTags(
+  table: string,
+  column: string,
+  predictions: readonly { row: number; label: string; p: number }[],
+  model: { modelId: number; version: number },
+  createdAt: number,
+): StoredTag[] {
+  return predictions
+    .filter((x) => x.label.trim() !== '')
+    .map((x) => ({
+      table, column, row: x.row, kind: 'category' as const, value: x.label, normalized: x.label.trim(), start: -1, end: -1,
+      provenance: { source: 'model' as const, modelId: model.modelId, version: model.version, score: x.p, createdAt },
+    }));
 }
 
 /** A run of a title: plain text, or the text of one tag (drawn inside `<mark>`). */

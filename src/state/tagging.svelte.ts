@@ -22,6 +22,7 @@ import { describeError, appErrors } from './errors.svelte.ts';
 import { LiveValue } from './live.svelte.ts';
 import { mergeAcceptedFix, trainingEta, trainingFraction, type AcceptedFix } from './tagging-plan.ts';
 import { offerDownload } from '../lib/download.ts';
+import { buildCategoryTags, mergeStoredTags, TAGS_KIND, type StoredTag } from './tag-extras-model.ts';
 
 export const ACCEPTED_FIXES_KIND = 'tagging-accepted-fixes';
 /** Labelled rows the stored model is checked on when no row lacks a label (shows the device at work). */
@@ -195,7 +196,7 @@ class TaggingState {
     } finally {
       this.#handle = null;
     }
-    await this.#predict(record, input, run);
+    await this.#predict(importId, job, record, input, run);
   }
 
   async #train(importId: string, job: TagJob, input: TagRows, settings: TaggingSettings, inputFingerprint: string, importName: string | undefined, run: number): Promise<ModelRecord | null> {
@@ -249,7 +250,7 @@ class TaggingState {
     });
   }
 
-  async #predict(record: ModelRecord, input: TagRows, run: number): Promise<void> {
+  async #predict(importId: string, job: TagJob, record: ModelRecord, input: TagRows, run: number): Promise<void> {
     this.status = 'predicting';
     const missing: number[] = [];
     for (let i = 0; i < input.labels.length; i++) {
@@ -271,6 +272,8 @@ class TaggingState {
         return { row: input.rows[i], text: texts[r].slice(0, 160), label: out.labels[best], p: out.probs[r * C + best] };
       });
       this.inference = { device: out.device, reason: out.reason, ms: out.ms, rows: picked.length, mode, predictions, agreement: mode === 'check' && picked.length > 0 ? agree / picked.length : null };
+      // Predictions for rows without a label are kept as tags, so the feature tables can fill those gaps.
+      if (mode === 'missing') await this.#storeCategoryTags(importId, job, record, predictions);
       this.status = 'done';
     } catch (e) {
       if (run !== this.#run) return;
@@ -284,6 +287,13 @@ class TaggingState {
       this.modelError = message;
       this.status = 'done';
     }
+  }
+
+  /** Replaces the stored category tags of `job`'s table and target with these predictions. */
+  async #storeCategoryTags(importId: string, job: TagJob, record: ModelRecord, predictions: InferenceResult['predictions']): Promise<void> {
+    const tags = buildCategoryTags(job.table, job.target, predictions, { modelId: record.id!, version: record.version }, Date.now());
+    const previous = (await getAnalysis<StoredTag[]>(importId, TAGS_KIND))?.value ?? [];
+    await saveAnalysis(importId, TAGS_KIND, mergeStoredTags(previous, tags));
   }
 
   /** Cancels the running training: the worker is terminated and nothing is stored. */

@@ -125,6 +125,8 @@ export async function buildFeaturesFromSources(
   const started = Date.now();
   // Tagged brands ride on the sources so every statement over the base (quality, drift) sees them.
   if (options.brandTags && s.product) s = { ...s, product: { ...s.product, brandTags: options.brandTags } };
+  // Predicted categories only fill a category column the export has (they are predictions of it).
+  if (options.categoryTags && s.product?.category) s = { ...s, product: { ...s.product, categoryTags: options.categoryTags } };
   const notes = s.product?.brandTags ? s.notes.filter((n) => !n.startsWith('No brand column')) : [...s.notes];
   onProgress?.({ kind: 'features', step: 'span', done: 0, total: 1 });
   const span = await readSpan(engine, s);
@@ -134,6 +136,7 @@ export async function buildFeaturesFromSources(
   if (options.sentiment && !s.reviews?.id) notes.push('A sentiment table was given but the reviews have no id to join it to: sentiment share is left out.');
   else if (!options.sentiment && s.reviews) notes.push('No sentiment tag table supplied: sentiment share is left out.');
   if (!options.attributes) notes.push('No attribute tag table supplied: attribute tag count is left out.');
+  if (s.product?.categoryTags) notes.push(`Category: ${s.product.table}.${s.product.category}, with gaps filled by the categories a Tagging classifier predicted.`);
   if (s.product?.brandTags) notes.push(s.product.brand ? `Brand: ${s.product.table}.${s.product.brand}, with gaps filled by the brands tagged in the titles.` : 'Brand: the brands tagged in the titles (the export has no brand column).');
   const plans = planFeatureTables(s, cutoff, options);
   const prefix = options.tablePrefix ?? '__features';

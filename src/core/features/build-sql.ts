@@ -96,15 +96,23 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
     const b = p.brandTags;
     from.push(`LEFT JOIN (SELECT CAST(${ident(b.key)} AS VARCHAR) AS k, min(CAST(${ident(b.label)} AS VARCHAR)) AS brand FROM ${ident(b.table)} GROUP BY 1) tb ON tb.k = CAST(f.${ident(s.lines.item)} AS VARCHAR)`);
   }
+  // A predicted category fills only gaps: where the category column has a value, it is the export's own.
+  const rawCategory = p?.category ? (p.categoryTags ? `coalesce(nullif(trim(CAST(${pa}.${ident(p.category)} AS VARCHAR)), ''), tc.category)` : `${pa}.${ident(p.category)}`) : null;
+  if (p?.category && p.categoryTags) {
+    const c = p.categoryTags;
+    from.push(`LEFT JOIN (SELECT CAST(${ident(c.key)} AS VARCHAR) AS k, min(CAST(${ident(c.label)} AS VARCHAR)) AS category FROM ${ident(c.table)} GROUP BY 1) tc ON tc.k = CAST(f.${ident(s.lines.item)} AS VARCHAR)`);
+  }
   if (p?.category && p.categoryLabel) {
-    from.push(`LEFT JOIN ${ident(p.categoryLabel.table)} cl ON cl.${ident(p.categoryLabel.key)} = ${pa}.${ident(p.category)}`);
+    // Predicted values are raw category values too, so they get the readable label the same way.
+    const on = p.categoryTags ? `CAST(cl.${ident(p.categoryLabel.key)} AS VARCHAR) = ${rawCategory}` : `cl.${ident(p.categoryLabel.key)} = ${rawCategory}`;
+    from.push(`LEFT JOIN ${ident(p.categoryLabel.table)} cl ON ${on}`);
   }
   const col = (table: string, column: string) => `${aliases.get(table) ?? 'f'}.${ident(column)}`;
   const num = (e: string | null) => (e ? `TRY_CAST(${e} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)');
   const txt = (e: string | null) => (e ? `CAST(${e} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)');
   const L = s.lines;
   const ts = s.time ? timestampSql(col(s.time.table, s.time.column), s.time.encoding) : 'CAST(NULL AS TIMESTAMP)';
-  const category = p?.category ? (p.categoryLabel ? `coalesce(CAST(cl.${ident(p.categoryLabel.label)} AS VARCHAR), CAST(${pa}.${ident(p.category)} AS VARCHAR))` : `${pa}.${ident(p.category)}`) : null;
+  const category = rawCategory ? (p?.categoryLabel ? `coalesce(CAST(cl.${ident(p.categoryLabel.label)} AS VARCHAR), CAST(${rawCategory} AS VARCHAR))` : rawCategory) : null;
   const listPrice = L.listPrice ? `f.${ident(L.listPrice)}` : p?.listPrice ? `${pa}.${ident(p.listPrice)}` : null;
   const titleLen = p?.title ? `length(CAST(${pa}.${ident(p.title)} AS VARCHAR))` : p?.titleLength ? `${pa}.${ident(p.titleLength)}` : null;
   const descLen = p?.description ? `length(CAST(${pa}.${ident(p.description)} AS VARCHAR))` : p?.descriptionLength ? `${pa}.${ident(p.descriptionLength)}` : null;
@@ -140,7 +148,7 @@ export function buildBaseSql(s: FeatureSources, range: { from?: string; to?: str
     freight: L.freight ? [src(L.table, L.freight)] : [],
     qty: L.quantity ? [src(L.table, L.quantity)] : [],
     list_price: L.listPrice ? [src(L.table, L.listPrice)] : p?.listPrice ? [src(p.table, p.listPrice)] : [],
-    category: p?.category ? [src(p.table, p.category), ...(p.categoryLabel ? [src(p.categoryLabel.table, p.categoryLabel.label)] : [])] : [],
+    category: p?.category ? [src(p.table, p.category), ...(p.categoryTags ? [src(p.categoryTags.table, p.categoryTags.label)] : []), ...(p.categoryLabel ? [src(p.categoryLabel.table, p.categoryLabel.label)] : [])] : [],
     brand: [...(p?.brand ? [src(p.table, p.brand)] : []), ...(p?.brandTags ? [src(p.brandTags.table, p.brandTags.label)] : [])],
     title_len: p?.title ? [src(p.table, p.title)] : p?.titleLength ? [src(p.table, p.titleLength)] : [],
     desc_len: p?.description ? [src(p.table, p.description)] : p?.descriptionLength ? [src(p.table, p.descriptionLength)] : [],
@@ -217,7 +225,12 @@ export function buildItemSql(s: FeatureSources, o: BuildSqlOptions): FeatureTabl
   if (base.has.freight && base.has.price) {
     f.push(def('freight_share', 'sum(freight) / nullif(sum(price + freight), 0)', 'Freight as a share of price plus freight.', '运费占（售价 + 运费）的比例。', [...g.price, ...g.freight], 'double', tf));
   }
-  if (base.has.category) f.push(def('category', 'max(category)', 'Product category (readable label where the export has one).', '商品类目（有译名时用译名）。', g.category, 'text', false));
+  if (base.has.category) {
+    const predicted = !!s.product?.categoryTags;
+    const en = predicted ? 'Product category (readable label where the export has one); where the category column is empty, the category a Tagging classifier predicted fills the gap.' : 'Product category (readable label where the export has one).';
+    const zh = predicted ? '商品类目（有译名时用译名）；类目列为空时，用“打标”分类器预测的类目补全。' : '商品类目（有译名时用译名）。';
+    f.push(def('category', 'max(category)', en, zh, g.category, 'text', false));
+  }
   if (base.has.brand) {
     const tagged = !!s.product?.brandTags;
     const en = tagged ? (s.product?.brand ? 'Brand: the brand column; where it is empty, the brand tagged in the title (Tagging → Attributes).' : 'Brand tagged in the title (Tagging → Attributes); the export has no brand column.') : 'Brand.';

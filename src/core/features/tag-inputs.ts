@@ -1,6 +1,6 @@
 // Turns the Tagging view's stored tags (cell tags numbered by the file's 0-based data row) into the
-// small tag tables the feature build joins: review sentiment keyed by review id, attribute tags and
-// title brands keyed by product id. Rows are numbered as `readTagRows` numbers them: the table's rowid.
+// small tag tables the feature build joins: review sentiment keyed by review id, attribute tags,
+// title brands and predicted categories keyed by product id. Rows are numbered as `readTagRows` numbers them: the table's rowid.
 import { ident, literal, type SqlEngine } from '../engine/sql-engine.ts';
 import type { FeatureBuildOptions, FeatureSources } from './types.ts';
 
@@ -44,6 +44,8 @@ export interface FeatureTagInputs {
   attributes: TagRun | null;
   /** One brand per product row from its title tags (the leftmost brand tag). */
   brands: TagRun | null;
+  /** The category a Tagging classifier predicted for product rows without one (category column only). */
+  categories: TagRun | null;
   /** Tables that have sentiment tags but are not the detected reviews table. */
   otherSentimentTables: string[];
 }
@@ -84,7 +86,7 @@ export function selectFeatureTags(tags: readonly FeatureTagRecord[], sources: Pi
   let attributes: TagRun | null = null;
   let brands: TagRun | null = null;
   if (productTable) {
-    const attr = tags.filter((t) => t.kind !== 'sentiment' && t.table === productTable && t.normalized !== '');
+    const attr = tags.filter((t) => t.kind !== 'sentiment' && t.kind !== 'category' && t.table === productTable && t.normalized !== '');
     if (attr.length) {
       const taggerModel = attr.map((t) => modelOf(t.provenance)).find((m) => m !== null) ?? null;
       attributes = { table: productTable, columns: [...new Set(attr.map((t) => t.column))].sort(), rows: attr.map((t) => t.row), labels: attr.map((t) => `${t.kind}:${t.normalized}`), model: taggerModel };
@@ -100,7 +102,22 @@ export function selectFeatureTags(tags: readonly FeatureTagRecord[], sources: Pi
       }
     }
   }
-  return { sentiment, attributes, brands, otherSentimentTables: [...others].sort() };
+  return { sentiment, attributes, brands, categories: selectCategories(tags, sources.product), otherSentimentTables: [...others].sort() };
+}
+
+/** Per product row the latest predicted category of the product's category column (one run replaces the last). */
+function selectCategories(tags: readonly FeatureTagRecord[], product: FeatureSources['product']): TagRun | null {
+  if (!product?.category) return null;
+  const byRow = new Map<number, FeatureTagRecord>();
+  for (const t of tags) {
+    if (t.kind !== 'category' || t.table !== product.table || t.column !== product.category || t.normalized === '') continue;
+    const had = byRow.get(t.row);
+    if (!had || t.provenance.createdAt > had.provenance.createdAt) byRow.set(t.row, t);
+  }
+  if (!byRow.size) return null;
+  const rows = [...byRow.keys()].sort((a, b) => a - b);
+  const latest = rows.map((r) => byRow.get(r)!).reduce((a, b) => (b.provenance.createdAt > a.provenance.createdAt ? b : a));
+  return { table: product.table, columns: [product.category], rows, labels: rows.map((r) => byRow.get(r)!.normalized), model: modelOf(latest.provenance) };
 }
 
 /** A tag run as CSV text (`row,label`), labels quoted so commas, quotes and newlines survive. */
@@ -118,11 +135,13 @@ export interface FeatureTagSummary {
   attributes: { used: true; table: string; columns: string[]; tags: number; products: number } | { used: false; reason: 'no-tags' | 'no-products' };
   /** Products whose missing brand was filled from a title tag (null when no brand tags were used). */
   brands: { products: number; filled: number } | null;
+  /** Products with a predicted category, and those of them whose category was empty (null when none were used). */
+  categories: { column: string; model: TagRunModel | null; products: number; filled: number } | null;
 }
 
 /** The build options and the summary once the tag tables are in the engine. */
 export interface RegisteredFeatureTags {
-  options: Pick<FeatureBuildOptions, 'sentiment' | 'attributes' | 'brandTags'>;
+  options: Pick<FeatureBuildOptions, 'sentiment' | 'attributes' | 'brandTags' | 'categoryTags'>;
   summary: FeatureTagSummary;
   /** Engine tables created (replaced by the next registration under the same prefix). */
   tables: string[];
@@ -149,8 +168,8 @@ async function registerRun(engine: SqlEngine, run: TagRun, name: string, keyColu
 }
 
 /**
- * Registers the selected tag runs as engine tables `<prefix>_sentiment`, `<prefix>_attributes` and
- * `<prefix>_brands` (key, label) and returns the build options that use them, with what was used.
+ * Registers the selected tag runs as engine tables `<prefix>_sentiment`, `<prefix>_attributes`,
+ * `<prefix>_brands` and `<prefix>_categories` (key, label) and returns the build options that use them, with what was used.
  */
 export async function registerFeatureTags(engine: SqlEngine, inputs: FeatureTagInputs, sources: FeatureSources, prefix = '__features_tags'): Promise<RegisteredFeatureTags> {
   const options: RegisteredFeatureTags['options'] = {};
@@ -190,5 +209,19 @@ export async function registerFeatureTags(engine: SqlEngine, inputs: FeatureTagI
     const [r] = await engine.query<{ n: number }>(`SELECT count(DISTINCT b."key") AS n FROM ${ident(name)} b JOIN ${ident(p.table)} p ON CAST(p.${ident(p.key)} AS VARCHAR) = b."key" ${given}`);
     brands = { products, filled: Number(r.n) };
   }
-  return { options, summary: { sentiment, attributes, brands }, tables };
+  let categories: FeatureTagSummary['categories'] = null;
+  const c = inputs.categories;
+  if (c && p?.category) {
+    const name = `${prefix}_categories`;
+    const products = await registerRun(engine, c, name, p.key);
+    tables.push(name, name + '_rows');
+    options.categoryTags = { table: name, key: 'key', label: 'label' };
+    // Filled: products with a prediction whose category column is empty (the build's coalesce takes it).
+    const [r] = await engine.query<{ n: number }>(
+      `SELECT count(DISTINCT t."key") AS n FROM ${ident(name)} t JOIN ${ident(p.table)} p ON CAST(p.${ident(p.key)} AS VARCHAR) = t."key" ` +
+        `WHERE p.${ident(p.category)} IS NULL OR trim(CAST(p.${ident(p.category)} AS VARCHAR)) = ''`,
+    );
+    categories = { column: `${p.table}.${p.category}`, model: c.model, products, filled: Number(r.n) };
+  }
+  return { options, summary: { sentiment, attributes, brands, categories }, tables };
 }

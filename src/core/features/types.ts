@@ -77,6 +77,8 @@ export interface FeatureSources {
     listPrice?: string;
     /** Brands tagged in the titles, keyed by product key: they fill gaps of the brand column. */
     brandTags?: TagTableRef;
+    /** Categories a classifier predicted (Tagging), keyed by product key: they fill gaps of the category column. */
+    categoryTags?: TagTableRef;
   };
   reviews?: { table: string; score: string; order?: string; product?: string; id?: string; time?: string };
   /** Region columns in a table that joins to the user (the latest order's region is used). */
@@ -129,6 +131,8 @@ export interface FeatureBuildOptions {
   attributes?: TagTableRef;
   /** One brand per product key (from title tags): `brand` becomes coalesce(given, tagged). */
   brandTags?: TagTableRef;
+  /** One predicted category per product key (Tagging classifier): `category` becomes coalesce(given, predicted). */
+  categoryTags?: TagTableRef;
   /** Prefix of the engine tables the build creates (default `__features`). */
   tablePrefix?: string;
 }

@@ -1,15 +1,17 @@
 // Stored tags (the Tagging view's format, numbered by file row) turned into the feature build's tag
 // tables: which runs are picked, and on a seeded shop — tags made by the real attribute extractor and
 // the real sentiment-tag builder over rows read as `readTagRows` reads them — sentiment share, attribute
-// tag count and gap-filled brands checked against values recomputed from the generated CSV text.
+// tag count and gap-filled brands checked against values recomputed from the generated CSV text; and
+// categories a classifier trained on the titles predicted for products that lost theirs.
 import { describe, expect, it } from 'vitest';
 import { buildFeatures } from '../../../src/core/features/build-features.ts';
 import { detectFeatureSources } from '../../../src/core/features/detect-sources.ts';
 import { registerFeatureTags, selectFeatureTags, tagRunCsv, type FeatureTagRecord } from '../../../src/core/features/tag-inputs.ts';
 import { buildBrandLexicon, extractAttributes } from '../../../src/core/tagging/attributes.ts';
 import { buildTagJobSql } from '../../../src/core/tagging/plan-tag-jobs.ts';
+import { tagTable } from '../../../src/core/tagging/tag-table.ts';
 import { mulberry32 } from '../../../src/core/util/random.ts';
-import { buildSentimentTags, buildStoredTags, type StoredTag } from '../../../src/state/tag-extras-model.ts';
+import { buildCategoryTags, buildSentimentTags, buildStoredTags, mergeStoredTags, type StoredTag } from '../../../src/state/tag-extras-model.ts';
 import { generateShopOrders } from '../../fixtures/generate-shop-orders.ts';
 import { loadFiles } from '../recsys/helpers.ts';
 
@@ -136,6 +138,58 @@ describe('stored tags feed the feature build', () => {
     }
   });
 
+  it('fills the category of products that lost it with the classifier\'s prediction, and keeps the given one elsewhere', async () => {
+    const g = generateShopOrders({ seed: 33, orders: 1500 });
+    // Every fourth product lost its category in the data; its title still says what it is.
+    const products = parse(g.files['products.csv']);
+    const head = g.files['products.csv'].split('\n')[0];
+    const lost = (i: number) => i % 4 === 1;
+    g.files['products.csv'] = [head, ...products.map(([id, cat, title], i) => `${id},${lost(i) ? '' : cat},${title}`)].join('\n') + '\n';
+    const { engine, inventory } = await loadFiles(Object.fromEntries(Object.entries(g.files).map(([k, v]) => [`shop/${k}`, v])));
+    try {
+      // As the Tagging view does it: rows read by readTagRows' SQL, a classifier of the category on the
+      // titles, its predictions for rows without a category stored as tags by file row.
+      const job = { table: 'products', text: ['product_title'], target: 'product_category_name' };
+      const read = await engine.query<{ row: number; t0: string; y: string | null }>(buildTagJobSql(job));
+      const model = await tagTable({ texts: [read.map((r) => r.t0)], labels: read.map((r) => r.y) }, { classifier: { dim: 16, epochs: 10, lr: 1 }, finalModel: 'if-missing' });
+      if (!model.ok) throw new Error(model.reason);
+      const predictions = model.predictionsForMissing.map((p) => ({ row: Number(read[p.row].row), label: p.label, p: p.p }));
+      expect(predictions.length).toBe(products.filter((_, i) => lost(i)).length);
+      // An earlier run's predictions (all one wrong class) are replaced, not mixed in.
+      const older = buildCategoryTags(job.table, job.target, predictions.map((p) => ({ ...p, label: 'stale' })), { modelId: 5, version: 1 }, 10);
+      const stored = mergeStoredTags(older, buildCategoryTags(job.table, job.target, predictions, { modelId: 6, version: 2 }, 20));
+      expect(stored.filter((t) => t.value === 'stale')).toEqual([]);
+
+      const detected = detectFeatureSources(inventory);
+      if (!detected.ok) throw new Error(detected.message);
+      const reg = await registerFeatureTags(engine, selectFeatureTags(stored, detected.sources), detected.sources, '__tc');
+      expect(reg.summary.categories).toEqual({ column: 'products.product_category_name', model: { modelId: 6, version: 2 }, products: predictions.length, filled: predictions.length });
+      expect(reg.summary.attributes).toEqual({ used: false, reason: 'no-tags' });
+      const b = await buildFeatures(engine, inventory, { cutoff: CUTOFF, tablePrefix: '__predicted', ...reg.options });
+      const rows = await engine.query<{ item_id: string; category: string | null }>(`SELECT item_id, category FROM "${b.engineTables.item_features}"`);
+
+      const predictedOf = new Map(predictions.map((p) => [products[p.row][0], p.label]));
+      let filled = 0;
+      for (const r of rows) {
+        const i = products.findIndex((p) => p[0] === r.item_id);
+        if (lost(i)) {
+          expect(r.category).toBe(predictedOf.get(r.item_id));
+          filled++;
+        } else expect(r.category).toBe(products[i][1]);
+      }
+      expect(filled).toBeGreaterThan(5);
+      // The titles name the category, so the predictions mostly recover the lost one.
+      const right = predictions.filter((p) => p.label === products[p.row][1]).length;
+      expect(right / predictions.length).toBeGreaterThan(0.8);
+      const category = b.tables.find((t) => t.name === 'item_features')!.columns.find((c) => c.name === 'category')!;
+      expect(category.description).toMatch(/where the category column is empty, the category a Tagging classifier predicted/);
+      expect(category.sources).toEqual(['products.product_category_name', '__tc_categories.label']);
+      expect(b.notes.some((n) => n.startsWith('Category: products.product_category_name, with gaps filled'))).toBe(true);
+    } finally {
+      engine.close();
+    }
+  }, 30_000);
+
   it('says why no sentiment was used: no tags, or tags of another table', async () => {
     const g = generateShopOrders({ seed: 32, orders: 300 });
     const { engine, inventory } = await loadFiles(Object.fromEntries(Object.entries(g.files).map(([k, v]) => [`shop/${k}`, v])));
@@ -144,7 +198,7 @@ describe('stored tags feed the feature build', () => {
       if (!detected.ok) throw new Error(detected.message);
       const reg = await registerFeatureTags(engine, selectFeatureTags([], detected.sources), detected.sources);
       expect(reg.options).toEqual({});
-      expect(reg.summary).toEqual({ sentiment: { used: false, reason: 'no-tags', otherTables: [] }, attributes: { used: false, reason: 'no-tags' }, brands: null });
+      expect(reg.summary).toEqual({ sentiment: { used: false, reason: 'no-tags', otherTables: [] }, attributes: { used: false, reason: 'no-tags' }, brands: null, categories: null });
       // Sentiment tags of a table that is not the reviews table: named, not used.
       const elsewhere = await registerFeatureTags(engine, selectFeatureTags([tag({ table: 'products', row: 0 })], detected.sources), detected.sources);
       expect(elsewhere.summary.sentiment).toEqual({ used: false, reason: 'other-table', otherTables: ['products'], reviewTable: 'reviews' });
