@@ -2,7 +2,7 @@
 // keys, relations, quality summary, rule suite, model and tag summaries, schema graph) that can be
 // shared as a link or an encrypted upload. `restoreSnapshot` is the single door back in: it validates,
 // upgrades every older version and refuses garbage, other formats and newer versions with typed errors.
-import type { QualityReport, QualityDimension, QualitySeverity, TableScore } from '../quality/types.ts';
+import type { QualityIssue, QualityReport, QualitySeverity, TableScore } from '../quality/types.ts';
 import type { QualityRule } from '../quality/suggest-rules.ts';
 import type { ColumnProfile, ForeignKey, ImportRecord, Inventory, TableProfile, ValueCount } from '../types.ts';
 import { expandEdges } from './numbers.ts';
@@ -20,18 +20,8 @@ export type SnapshotColumn = Omit<ColumnProfile, 'importId' | 'table'>;
 export type SnapshotTable = Omit<TableProfile, 'importId'> & { columns: SnapshotColumn[] };
 export type SnapshotRelation = Omit<ForeignKey, 'importId'>;
 
-/** One quality issue without its sample rows, clusters or value breakdowns (those carry raw values). */
-export interface SnapshotQualityIssue {
-  id: string;
-  table: string;
-  column?: string;
-  dimension: QualityDimension;
-  severity: QualitySeverity;
-  count: number;
-  rowsAffected?: number;
-  rule: string;
-  threshold?: string;
-}
+/** One quality issue without its SQL, sample rows, clusters or value breakdowns (those carry raw values). */
+export type SnapshotQualityIssue = Pick<QualityIssue, 'id' | 'table' | 'column' | 'dimension' | 'severity' | 'count' | 'rowsAffected' | 'rule' | 'threshold'>;
 
 export interface SnapshotQuality {
   generatedAt: number;
