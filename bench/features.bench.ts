@@ -11,14 +11,14 @@ import { basename, join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 import { loadSourcesFromArgs } from '../src/cli/sources.ts';
-import { buildFeaturesFromSources, readSpan } from '../src/core/features/build-features.ts';
+import { readSpan } from '../src/core/features/build-features.ts';
 import { detectFeatureSources } from '../src/core/features/detect-sources.ts';
 import type { FeatureSources } from '../src/core/features/types.ts';
 import { sourceFromBytes } from '../src/core/ingest/source.ts';
 import { buildInventory } from '../src/core/inventory/build-inventory.ts';
 import { DuckDbNodeEngine } from '../src/engine/duckdb-node.ts';
 import { generateShopOrders } from '../tests/fixtures/generate-shop-orders.ts';
-import { loadTableSql, type BenchDataset, type BenchTiming, type FeaturesBenchOutcome } from './features-browser/shared.ts';
+import { loadTableSql, timeFeatureBuilds, type BenchDataset, type BenchTiming, type FeaturesBenchOutcome } from './features-browser/shared.ts';
 
 const ROOT = resolve('bench/features-browser');
 const OUT_DIR = resolve('bench/out/features-browser');
@@ -49,15 +49,7 @@ async function timeNative(d: Prepared): Promise<BenchTiming> {
     const t0 = performance.now();
     for (const [i, f] of d.files.entries()) await engine.query(loadTableSql(f.table, d.paths[i]));
     const loadMs = performance.now() - t0;
-    const buildMs: number[] = [];
-    let rows: Record<string, number> = {};
-    for (let r = 0; r < d.runs; r++) {
-      const t = performance.now();
-      const b = await buildFeaturesFromSources(engine, d.sources, { cutoff: d.cutoff, tablePrefix: `__bench${r}` });
-      buildMs.push(performance.now() - t);
-      rows = Object.fromEntries(b.tables.map((x) => [x.name, x.rows]));
-      for (const name of Object.values(b.engineTables)) await engine.query(`DROP TABLE "${name}"`);
-    }
+    const { buildMs, rows } = await timeFeatureBuilds(engine, d);
     return { name: d.name, engine: engine.label, loadMs, buildMs, rows };
   } finally {
     engine.close();

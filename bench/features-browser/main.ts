@@ -2,9 +2,8 @@
 // files into DuckDB-WASM the way the app reloads a stored import, then times the very same feature
 // build (buildFeaturesFromSources with the sources and cut-off the Node side detected) and exposes
 // the timings on globalThis.__featuresBench.
-import { buildFeaturesFromSources } from '../../src/core/features/build-features.ts';
 import { DuckDbWasmEngine } from '../../src/engine/duckdb-wasm.ts';
-import { loadTableSql, type BenchDataset, type BenchTiming, type FeaturesBenchOutcome } from './shared.ts';
+import { loadTableSql, timeFeatureBuilds, type BenchDataset, type BenchTiming, type FeaturesBenchOutcome } from './shared.ts';
 
 async function run(): Promise<FeaturesBenchOutcome> {
   const manifest = (await (await fetch('./data/manifest.json')).json()) as BenchDataset[];
@@ -21,15 +20,7 @@ async function run(): Promise<FeaturesBenchOutcome> {
         await engine.dropFile(name);
       }
       const loadMs = performance.now() - t0;
-      const buildMs: number[] = [];
-      let rows: Record<string, number> = {};
-      for (let r = 0; r < d.runs; r++) {
-        const t = performance.now();
-        const b = await buildFeaturesFromSources(engine, d.sources, { cutoff: d.cutoff, tablePrefix: `__bench${r}` });
-        buildMs.push(performance.now() - t);
-        rows = Object.fromEntries(b.tables.map((x) => [x.name, x.rows]));
-        for (const name of Object.values(b.engineTables)) await engine.query(`DROP TABLE "${name}"`);
-      }
+      const { buildMs, rows } = await timeFeatureBuilds(engine, d);
       results.push({ name: d.name, engine: engine.label, loadMs, buildMs, rows });
     } finally {
       await engine.close();
