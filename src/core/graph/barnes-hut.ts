@@ -75,7 +75,18 @@ export class BarnesHutTree {
     const next = this.#next;
     let child = this.#child, point = this.#point, x0s = this.#x0, y0s = this.#y0, ws = this.#w;
     let cells = 0;
-    // Creates a cell; the caller has made room (at most MAX_DEPTH + 2 cells per point).
+    // Creates the leaf of point `p` in quadrant `q` of cell `c` (centre mx, my); the caller has made room
+    // (at most MAX_DEPTH + 2 cells per point).
+    const addChild = (c: number, q: number, mx: number, my: number, half: number, p: number): number => {
+      const k = cells++;
+      child.fill(-1, 4 * k, 4 * k + 4);
+      point[k] = p;
+      x0s[k] = q & 1 ? mx : x0s[c];
+      y0s[k] = q & 2 ? my : y0s[c];
+      ws[k] = half;
+      child[4 * c + q] = k;
+      return k;
+    };
     const first = useOrder ? order[0] : 0;
     child.fill(-1, 0, 4);
     point[0] = first;
@@ -105,15 +116,8 @@ export class BarnesHutTree {
             next[p] = i;
             break;
           }
-          const q = (xs[p] >= mx ? 1 : 0) | (ys[p] >= my ? 2 : 0);
-          const k = cells++;
-          child.fill(-1, 4 * k, 4 * k + 4);
-          point[k] = p;
-          x0s[k] = q & 1 ? mx : x0s[c];
-          y0s[k] = q & 2 ? my : y0s[c];
-          ws[k] = half;
+          addChild(c, (xs[p] >= mx ? 1 : 0) | (ys[p] >= my ? 2 : 0), mx, my, half, p);
           point[c] = -1;
-          child[4 * c + q] = k;
           // Round again at the same cell, now internal.
           continue;
         }
@@ -121,14 +125,8 @@ export class BarnesHutTree {
         const k = child[4 * c + q];
         depth++;
         if (k < 0) {
-          const leaf = cells++;
-          child.fill(-1, 4 * leaf, 4 * leaf + 4);
-          point[leaf] = i;
-          x0s[leaf] = q & 1 ? mx : x0s[c];
-          y0s[leaf] = q & 2 ? my : y0s[c];
-          ws[leaf] = half;
+          addChild(c, q, mx, my, half, i);
           next[i] = -1;
-          child[4 * c + q] = leaf;
           break;
         }
         c = k;
