@@ -54,6 +54,23 @@ export type RunRecord = TuningRun & { importId: string; createdAt: number };
 /** A stored relation gets a surrogate key so one import can hold many. */
 export type RelationRecord = ForeignKey & { id?: number };
 
+/** v1: the inventory (issue 3). Released: never edited; upgrade tests open a database at exactly this version. */
+export const SCHEMA_V1 = {
+  imports: 'id, createdAt, name',
+  tableProfiles: '[importId+name], importId, name',
+  columns: '[importId+table+name], importId, [importId+table], semanticType',
+  relations: '++id, importId, [importId+fromTable], [importId+toTable]',
+  settings: 'key',
+  tableData: '[importId+table], importId',
+  models: '++id, importId, [importId+table], [importId+table+target], createdAt',
+  analyses: '[importId+kind], importId',
+} as const;
+
+/** v2: tuning runs (issue 10). A new table only: nothing to migrate. */
+export const SCHEMA_V2 = {
+  runs: 'id, importId, searchId, [importId+model], createdAt',
+} as const;
+
 export class StocktakeDb extends Dexie {
   imports!: EntityTable<ImportRecord, 'id'>;
   tableProfiles!: Table<TableProfile, [string, string]>;
@@ -67,20 +84,7 @@ export class StocktakeDb extends Dexie {
 
   constructor(name = 'stocktake') {
     super(name);
-    // v1: the inventory (issue 3).
-    this.version(1).stores({
-      imports: 'id, createdAt, name',
-      tableProfiles: '[importId+name], importId, name',
-      columns: '[importId+table+name], importId, [importId+table], semanticType',
-      relations: '++id, importId, [importId+fromTable], [importId+toTable]',
-      settings: 'key',
-      tableData: '[importId+table], importId',
-      models: '++id, importId, [importId+table], [importId+table+target], createdAt',
-      analyses: '[importId+kind], importId',
-    });
-    // v2: tuning runs (issue 10). A new table only: nothing to migrate.
-    this.version(2).stores({
-      runs: 'id, importId, searchId, [importId+model], createdAt',
-    });
+    this.version(1).stores(SCHEMA_V1);
+    this.version(2).stores(SCHEMA_V2);
   }
 }

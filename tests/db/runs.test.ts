@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { StocktakeDb, type RunRecord } from '../../src/db/schema.ts';
+import { SCHEMA_V1, StocktakeDb, type RunRecord } from '../../src/db/schema.ts';
 import { deleteImport, deleteRuns, getRun, listRuns, saveAnalysis, saveRun, saveRuns, useDb } from '../../src/db/repository.ts';
 import { runSearch, type Objective } from '../../src/core/tuning/search.ts';
 
@@ -39,16 +39,7 @@ describe('runs table', () => {
   it('upgrades a v1 database without losing its records', async () => {
     const name = `runs-upgrade-${++seq}`;
     const v1 = new Dexie(name);
-    v1.version(1).stores({
-      imports: 'id, createdAt, name',
-      tableProfiles: '[importId+name], importId, name',
-      columns: '[importId+table+name], importId, [importId+table], semanticType',
-      relations: '++id, importId, [importId+fromTable], [importId+toTable]',
-      settings: 'key',
-      tableData: '[importId+table], importId',
-      models: '++id, importId, [importId+table], [importId+table+target], createdAt',
-      analyses: '[importId+kind], importId',
-    });
+    v1.version(1).stores(SCHEMA_V1);
     await v1.table('settings').put({ key: 'locale', value: 'zh' });
     await v1.table('analyses').put({ importId: 'imp', kind: 'recs', createdAt: 1, value: { ok: true } });
     v1.close();
