@@ -3,14 +3,21 @@
 import { ident, literal } from '../engine/sql-engine.ts';
 import type { PreparedTable } from './prepare.ts';
 
-function readCsvCall(t: PreparedTable, virtualFile: string, lenient: boolean, header?: boolean): string {
+/** One registered file, or the record-aligned parts of one CSV (each with the header) read as one. */
+type VirtualFiles = string | string[];
+
+function fileArg(files: VirtualFiles): string {
+  return typeof files === 'string' ? literal(files) : `[${files.map(literal).join(', ')}]`;
+}
+
+function readCsvCall(t: PreparedTable, virtualFile: VirtualFiles, lenient: boolean): string {
   const d = t.csv ?? { delimiter: ',', quote: '"', header: true };
   const opts = [
     `delim=${literal(d.delimiter)}`,
     `quote=${literal(d.quote)}`,
     // RFC 4180: a quote inside a quoted field is doubled.
     `escape=${literal(d.quote)}`,
-    `header=${(header ?? d.header) ? 'true' : 'false'}`,
+    `header=${d.header ? 'true' : 'false'}`,
   ];
   // Rows with too few or too many fields were found by the ingest scan: pad instead of failing.
   // Long rows add `columnN` columns past the header, which the warning explains.
@@ -21,14 +28,14 @@ function readCsvCall(t: PreparedTable, virtualFile: string, lenient: boolean, he
     // and room for very long text fields.
     opts.push('sample_size=-1', 'ignore_errors=true', 'strict_mode=false', 'max_line_size=67108864');
   }
-  return `read_csv(${literal(virtualFile)}, ${opts.join(', ')})`;
+  return `read_csv(${fileArg(virtualFile)}, ${opts.join(', ')})`;
 }
 
-function readJsonCall(t: PreparedTable, virtualFile: string, lenient: boolean): string {
+function readJsonCall(t: PreparedTable, virtualFile: VirtualFiles, lenient: boolean): string {
   const format = t.format === 'jsonl' ? 'newline_delimited' : 'auto';
   const opts = [`format=${literal(format)}`];
   if (lenient) opts.push('sample_size=-1', 'ignore_errors=true', 'maximum_object_size=268435456');
-  return `read_json(${literal(virtualFile)}, ${opts.join(', ')})`;
+  return `read_json(${fileArg(virtualFile)}, ${opts.join(', ')})`;
 }
 
 /**
@@ -36,16 +43,8 @@ function readJsonCall(t: PreparedTable, virtualFile: string, lenient: boolean): 
  * bytes (or source file) the caller registered under `virtualFile`. CSV gets the sniffed dialect
  * spelled out, so the engine only infers column types.
  */
-export function buildLoadSql(table: PreparedTable, virtualFile: string): string {
+export function buildLoadSql(table: PreparedTable, virtualFile: VirtualFiles): string {
   return `CREATE TABLE ${ident(table.table)} AS SELECT * FROM ${readCall(table, virtualFile, false)}`;
-}
-
-/**
- * Appends a later slice of a CSV loaded slice by slice (see csv-slices.ts): same dialect, no header;
- * the engine sniffs the slice's types and casts them to the table's on insert.
- */
-export function buildAppendCsvSql(table: PreparedTable, virtualFile: string): string {
-  return `INSERT INTO ${ident(table.table)} SELECT * FROM ${readCsvCall(table, virtualFile, false, false)}`;
 }
 
 /**
@@ -58,13 +57,13 @@ export function buildLoadSqlFallback(table: PreparedTable, virtualFile: string):
   return `CREATE TABLE ${ident(table.table)} AS SELECT * FROM ${readCall(table, virtualFile, true)}`;
 }
 
-function readCall(t: PreparedTable, virtualFile: string, lenient: boolean): string {
+function readCall(t: PreparedTable, virtualFile: VirtualFiles, lenient: boolean): string {
   switch (t.reader) {
     case 'csv':
       return readCsvCall(t, virtualFile, lenient);
     case 'json':
       return readJsonCall(t, virtualFile, lenient);
     case 'parquet':
-      return `read_parquet(${literal(virtualFile)})`;
+      return `read_parquet(${fileArg(virtualFile)})`;
   }
 }

@@ -4,6 +4,7 @@ import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { isAbortError, StocktakeError, throwIfAborted, type ErrorCode } from '../errors.ts';
 import type { FileFormat, ImportIssue, ProgressHandler, TextEncoding } from '../types.ts';
 import { concatBytes } from './concat-bytes.ts';
+import { CsvPartCutter } from './csv-parts.ts';
 import { CsvScanner, sniffCsv, type CsvScan, type SniffedCsv } from './csv-dialect.ts';
 import { detectContainer, detectTextFormat, explainSkip, extensionOf, stemOf } from './detect-format.ts';
 import {
@@ -35,11 +36,15 @@ export interface PreparedTable {
   bytes: number;
   reader: 'csv' | 'json' | 'parquet';
   /**
-   * Bytes for the engine: UTF-8 text (BOM stripped, transcoded) or raw Parquet. `source` instead
-   * when the file is already plain UTF-8/Parquet and `bytes > options.memoryBudget`, so the engine
-   * may read it by handle.
+   * Bytes for the engine: UTF-8 text (BOM stripped, transcoded) or raw Parquet. `parts` for a plain
+   * UTF-8 CSV over `options.streamBytes`: record-aligned parts, each a CSV with the header, cut while
+   * the file was validated (its `source` kept for a whole-file retry). `source` for plain UTF-8 over
+   * `options.memoryBudget`, which the engine may read by handle, and for large JSON.
    */
-  data: { kind: 'bytes'; bytes: Uint8Array } | { kind: 'source'; source: SourceFile };
+  data:
+    | { kind: 'bytes'; bytes: Uint8Array }
+    | { kind: 'parts'; parts: Uint8Array[]; source: SourceFile }
+    | { kind: 'source'; source: SourceFile };
   /** The sniffed dialect for CSV/TSV/XLSX, plus what the full scan found. */
   csv?: {
     delimiter: string;
@@ -58,7 +63,14 @@ export interface PreparedTable {
 export interface PrepareOptions {
   signal?: AbortSignal;
   onProgress?: ProgressHandler;
-  /** Plain UTF-8 and Parquet files above this are handed over as `source`, not read (512 MiB). */
+  /**
+   * Files above this are not read into one buffer (64 MiB): text is validated in a streaming pass,
+   * and a plain UTF-8 CSV is cut into record-aligned parts of `partBytes` in the same pass.
+   */
+  streamBytes?: number;
+  /** Size of those parts (32 MiB). */
+  partBytes?: number;
+  /** Plain UTF-8 files above this are handed over as `source`, not read, for the engine to read by handle (512 MiB). */
   memoryBudget?: number;
   /** Files above this are refused with TOO_LARGE before anything is read (1 GiB). */
   maxFileBytes?: number;
@@ -87,6 +99,8 @@ const UTF8_EVIDENCE = 8;
 interface Context {
   signal?: AbortSignal;
   onProgress?: ProgressHandler;
+  streamBytes: number;
+  partBytes: number;
   memoryBudget: number;
   maxFileBytes: number;
   maxColumns: number;
@@ -103,6 +117,8 @@ export async function* prepareSources(files: SourceFile[], options: PrepareOptio
   const ctx: Context = {
     signal: options.signal,
     onProgress: options.onProgress,
+    streamBytes: options.streamBytes ?? 64 * MIB,
+    partBytes: options.partBytes ?? 32 * MIB,
     memoryBudget: options.memoryBudget ?? 512 * MIB,
     scanBytesLimit: options.scanBytesLimit ?? 64 * MIB,
     maxFileBytes: options.maxFileBytes ?? 1024 * MIB,
@@ -161,8 +177,8 @@ async function* prepareFileUnsafe(src: SourceFile, ctx: Context, depth: number):
     return;
   }
   const ext = extensionOf(path);
-  // Files within the memory budget are read once; larger ones are streamed twice at most.
-  const whole = src.size <= ctx.memoryBudget ? await src.bytes() : null;
+  // Small files are read once; larger ones are streamed, so the page never holds their bytes whole.
+  const whole = src.size <= ctx.streamBytes ? await src.bytes() : null;
   throwIfAborted(ctx.signal);
   const head = whole ? whole.subarray(0, HEAD_BYTES) : await readHead(src, HEAD_BYTES);
   const container = detectContainer(head);
@@ -371,7 +387,10 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
   const keepsOutput = (enc: TextEncoding) => enc !== 'utf-8' && !(enc === 'utf-8-bom' && whole);
   // A head that is not UTF-8 but decodes as Chinese GB18030 skips the doomed UTF-8 pass.
   let encoding: TextEncoding = declared ?? (sniffHead.isGb18030 ? 'gb18030' : 'utf-8');
-  let pass = await runTextPass(src, whole, encoding, bomLength, keepsOutput(encoding), makeScanner, ctx);
+  // A large plain UTF-8 CSV within the memory budget is cut into parts as it is validated.
+  const makeCutter =
+    sniffed && !whole && src.size <= ctx.memoryBudget ? () => new CsvPartCutter(ctx.partBytes, sniffed.quote, sniffed.header) : null;
+  let pass = await runTextPass(src, whole, encoding, bomLength, keepsOutput(encoding), makeScanner, ctx, makeCutter);
   let utf8Failure: TextPassFailure | null = null;
   if (!pass.ok && encoding === 'utf-8') {
     utf8Failure = pass;
@@ -407,6 +426,7 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
 
   let data: PreparedTable['data'];
   if (pass.output) data = { kind: 'bytes', bytes: pass.output };
+  else if (pass.parts) data = { kind: 'parts', parts: pass.parts, source: src };
   else if (whole) data = { kind: 'bytes', bytes: bomLength ? whole.subarray(bomLength) : whole };
   else data = { kind: 'source', source: src };
 
@@ -524,7 +544,7 @@ interface TextPassFailure {
   multibyteBefore: number;
 }
 
-type TextPassResult = { ok: true; output: Uint8Array | null; scan: CsvScan | undefined } | TextPassFailure;
+type TextPassResult = { ok: true; output: Uint8Array | null; parts: Uint8Array[] | null; scan: CsvScan | undefined } | TextPassFailure;
 
 /** The file's chunks: slices of the bytes already read, or its stream. */
 async function* iterateChunks(src: SourceFile, whole: Uint8Array | null, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
@@ -565,6 +585,8 @@ async function runTextPass(
   keepOutput: boolean,
   makeScanner: (() => CsvScanner) | null,
   ctx: Context,
+  /** Cuts plain UTF-8 into record-aligned parts as it is validated (see csv-parts.ts). */
+  makeCutter: (() => CsvPartCutter) | null = null,
 ): Promise<TextPassResult> {
   const isUtf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
   const isGb = encoding === 'gb18030';
@@ -574,6 +596,8 @@ async function runTextPass(
   const decoder = isUtf8 ? null : new TextDecoder(encoding, { fatal: isGb, ignoreBOM: true });
   const encoder = new TextEncoder();
   const scanner = makeScanner?.() ?? null;
+  const cutter = isUtf8 && skipBytes === 0 ? (makeCutter?.() ?? null) : null;
+  const parts: Uint8Array[] = [];
   const tally = { nonAscii: 0, cjk: 0 };
   const output: Uint8Array[] = [];
   const total = src.size;
@@ -610,6 +634,8 @@ async function runTextPass(
     if (validator) {
       if (!validator.push(chunk)) return failAt(chunk, false);
       out = chunk;
+      const part = cutter?.push(chunk);
+      if (part) parts.push(part);
       multibyte = validator.multibyte;
       newlines += countNewlines(chunk);
       tail = chunk.subarray(Math.max(0, chunk.byteLength - 3));
@@ -650,5 +676,7 @@ async function runTextPass(
   // Everything decoded, but mostly as rare symbols: Latin-1 or another code page, not Chinese.
   if (isGb && tally.nonAscii > 0 && !isPlausibleChinese(tally)) return { ok: false, offset: -1, line: 0, multibyteBefore: 0 };
   if (reported < read) reportRead(ctx, src.path, read, total);
-  return { ok: true, output: keepOutput ? concatBytes(output) : null, scan: scanner?.finish() };
+  const lastPart = cutter?.finish();
+  if (lastPart) parts.push(lastPart);
+  return { ok: true, output: keepOutput ? concatBytes(output) : null, parts: cutter ? parts : null, scan: scanner?.finish() };
 }

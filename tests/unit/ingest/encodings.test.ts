@@ -101,7 +101,7 @@ describe('progress', () => {
   it('hands plain UTF-8 over the memory budget as its source, but transcodes UTF-16 into bytes', async () => {
     const plain = sourceFromBytes('plain.csv', utf8);
     const wide = sourceFromBytes('wide.csv', encodeUtf16(csv, 'le'));
-    const [a, b] = tablesOf(await collect([plain, wide], { memoryBudget: 16 }));
+    const [a, b] = tablesOf(await collect([plain, wide], { streamBytes: 16, memoryBudget: 16 }));
     expect(a.data).toEqual({ kind: 'source', source: plain });
     expect(a.rows).toBe(3);
     expect(b.data.kind).toBe('bytes');
