@@ -253,6 +253,7 @@ export const en = {
   'column.length': 'Text length',
   'column.lengthValue': 'min {min} · mean {mean} · max {max}',
   'column.patterns': 'Patterns',
+  'column.patternsSampled': 'Counted on a random sample of up to 2,000 rows.',
   'column.samples': 'Samples',
   'column.samplesMasked': 'Masked because the column holds personal data.',
   'column.piiFinding': 'Personal data',

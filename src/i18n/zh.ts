@@ -254,6 +254,7 @@ export const zh: Record<MessageKey, string> = {
   'column.length': '文本长度',
   'column.lengthValue': '最短 {min} · 平均 {mean} · 最长 {max}',
   'column.patterns': '格式模式',
+  'column.patternsSampled': '基于最多 2,000 行的随机样本统计。',
   'column.samples': '样本',
   'column.samplesMasked': '该列含个人信息，样本已脱敏。',
   'column.piiFinding': '个人信息',

@@ -155,6 +155,23 @@ describe('profileTable on the seeded shop export', () => {
     expect(column('order_items.quantity').histogram!.log).toBeUndefined();
   });
 
+  it('counts each bin exactly: scores per value, prices in (edge, next edge], dates likewise', async () => {
+    const score = column('reviews.score');
+    const perScore = await engine.query<{ v: number; n: number }>(`SELECT score::INTEGER v, count(*)::INTEGER n FROM reviews WHERE score IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    expect(score.histogram!.counts).toEqual([1, 2, 3, 4, 5].map((v) => perScore.find((r) => r.v === v)?.n ?? 0));
+    for (const [ref, value] of [
+      ['order_items.unit_price', 'unit_price::DOUBLE'],
+      ['orders.purchased_at', 'epoch_ms(purchased_at::TIMESTAMP)::DOUBLE'],
+    ] as const) {
+      const h = column(ref).histogram!;
+      const table = ref.split('.')[0];
+      // Independent recount: the first bin is closed at the minimum, every other is (edge, next edge].
+      const cases = h.counts.map((_, k) => `count_if(x ${k === 0 ? '>=' : '>'} ${h.edges[k]} AND x <= ${h.edges[k + 1]})::INTEGER AS b${k}`);
+      const [row] = await engine.query<Record<string, number>>(`SELECT ${cases.join(', ')} FROM (SELECT ${value} AS x FROM ${table})`);
+      expect(h.counts, ref).toEqual(h.counts.map((_, k) => row[`b${k}`]));
+    }
+  });
+
   it('summarises value shapes and lengths', () => {
     const pid = column('products.product_id');
     expect(pid.patterns).toEqual([{ value: 'A9', count: expected.tables.products.rows }]);
