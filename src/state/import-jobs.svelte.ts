@@ -96,6 +96,14 @@ class ImportJobs {
   }
 
   /** Cancels the running job: the worker is terminated and nothing is saved. */
+  /**
+   * Starts the data engine ahead of the first import (it takes seconds to start and warm up), so a
+   * drop is profiled at once. Failures are left to the import, which reports them.
+   */
+  prepareEngine(): void {
+    describeEngine().catch(() => undefined);
+  }
+
   cancel(): void {
     this.#handle?.cancel();
   }
