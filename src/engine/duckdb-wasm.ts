@@ -119,11 +119,24 @@ export class DuckDbWasmEngine implements SqlEngine {
 
   async query<T extends Row = Row>(sql: string): Promise<T[]> {
     const table = await this.conn.query(sql);
+    await this.refreshHeapViews();
     return tableToRows<T>(table as unknown as Table);
   }
 
   async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
+    await this.refreshHeapViews();
     await this.db.registerFileBuffer(name, bytes);
+  }
+
+  /**
+   * Works around a DuckDB-WASM 1.32 race in the threaded bundle: its worker copies registered buffers
+   * and query texts through a JS view of the wasm memory that only refreshes when a call passes a
+   * string argument. When DuckDB's other threads grew the memory during a query, the next large
+   * registration failed with "offset is out of bounds" (seen once in ~10 imports of a 170 MB CSV,
+   * after the warm-up). Dropping a file that does not exist passes a string and refreshes the view.
+   */
+  private async refreshHeapViews(): Promise<void> {
+    if (this.threads > 1) await this.db.dropFile('stocktake-refresh-heap-views').catch(() => undefined);
   }
 
   /**

@@ -26,6 +26,8 @@ export interface JobView {
 
 /** How often progress rows re-render at most: the worker may send hundreds of events a second. */
 const FLUSH_MS = 100;
+/** Delay before the background copy of the rows starts, so the new catalog paints first. */
+const PERSIST_DELAY_MS = 150;
 
 class ImportJobs {
   job: JobView | null = $state(null);
@@ -88,14 +90,16 @@ class ImportJobs {
     }
     this.lastImportId = inventory.import.id;
     this.#finish('done', null, inventory.import.id);
-    // The catalog is stored; the local Parquet copy of the rows follows in the background. If it fails
-    // (quota), the catalog stays valid and views that need rows ask for the files again.
-    persistTables(inventory.import.id).catch((e: unknown) => appErrors.report(e));
     router.go({ view: 'catalog', importId: inventory.import.id });
+    // The catalog is stored; the local compressed copy of the rows follows in the background, a moment
+    // later so the catalog paints first (the export keeps both cores busy; a timer, not an animation
+    // frame, so a hidden tab still saves). If it fails (quota), the catalog stays valid and views that
+    // need rows ask for the files again.
+    const id = inventory.import.id;
+    setTimeout(() => persistTables(id).catch((e: unknown) => appErrors.report(e)), PERSIST_DELAY_MS);
     return inventory.import.id;
   }
 
-  /** Cancels the running job: the worker is terminated and nothing is saved. */
   /**
    * Starts the data engine ahead of the first import (it takes seconds to start and warm up), so a
    * drop is profiled at once. Failures are left to the import, which reports them.
@@ -104,6 +108,7 @@ class ImportJobs {
     describeEngine().catch(() => undefined);
   }
 
+  /** Cancels the running job: the worker is terminated and nothing is saved. */
   cancel(): void {
     this.#handle?.cancel();
   }
