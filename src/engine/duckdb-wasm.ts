@@ -93,19 +93,22 @@ export class DuckDbWasmEngine implements SqlEngine {
   }
 
   /**
-   * Runs a small import's work once (write, parse and profile a 60,000-row CSV) so the engine's hot
+   * Runs a small import's work once (write, parse and profile a 300,000-row CSV) so the engine's hot
    * code is compiled before the first real import: Chromium compiles wasm lazily and tiers hot
-   * functions up while they run, and a cold engine read the 1M-row benchmark CSV in ~2.6 s instead of
-   * ~1.7 s warm. The engine starts while the user picks files, so this is off the import's clock.
+   * functions up while they run, and a cold engine read the 1M-row benchmark CSV ~0.5–1 s slower.
+   * On one thread: compiled code is shared by all of DuckDB's threads, and memory grown by its other
+   * threads is what trips the stale heap view (see refreshHeapViews). The engine starts while the
+   * user picks files, so this is off the import's clock.
    */
   private async warmUp(): Promise<void> {
     const file = 'stocktake-warmup.csv';
-    await this.conn.query(
-      `COPY (SELECT range AS id, 'o' || (range * 7919 % 100003) AS code, (range % 997) / 7.0 AS price,
-              TIMESTAMP '2024-01-01' + to_seconds(range) AS ts, CASE WHEN range % 3 = 0 THEN 'a "quoted", 值' END AS note,
-              range % 2 = 0 AS flag FROM range(300000)) TO '${file}' (FORMAT csv, HEADER)`,
-    );
+    if (this.threads > 1) await this.conn.query('SET threads = 1');
     try {
+      await this.conn.query(
+        `COPY (SELECT range AS id, 'o' || (range * 7919 % 100003) AS code, (range % 997) / 7.0 AS price,
+                TIMESTAMP '2024-01-01' + to_seconds(range) AS ts, CASE WHEN range % 3 = 0 THEN 'a "quoted", 值' END AS note,
+                range % 2 = 0 AS flag FROM range(300000)) TO '${file}' (FORMAT csv, HEADER)`,
+      );
       await this.conn.query(`CREATE TEMP TABLE stocktake_warmup AS SELECT * FROM read_csv('${file}')`);
       await this.conn.query(
         `SELECT count(code), approx_count_distinct(code), min(price), max(ts), avg(length(note)), count(DISTINCT id),
@@ -113,7 +116,9 @@ export class DuckDbWasmEngine implements SqlEngine {
       );
     } finally {
       await this.conn.query('DROP TABLE IF EXISTS stocktake_warmup');
-      await this.db.dropFile(file);
+      await this.db.dropFile(file).catch(() => undefined);
+      if (this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
+      await this.refreshHeapViews();
     }
   }
 
@@ -132,8 +137,9 @@ export class DuckDbWasmEngine implements SqlEngine {
    * Works around a DuckDB-WASM 1.32 race in the threaded bundle: its worker copies registered buffers
    * and query texts through a JS view of the wasm memory that only refreshes when a call passes a
    * string argument. When DuckDB's other threads grew the memory during a query, the next large
-   * registration failed with "offset is out of bounds" (seen once in ~10 imports of a 170 MB CSV,
-   * after the warm-up). Dropping a file that does not exist passes a string and refreshes the view.
+   * registration failed with "offset is out of bounds" (seen in a few of ~20 imports of a 170 MB CSV
+   * while the warm-up still ran on two threads). Dropping a file that does not exist passes a string
+   * and refreshes the view.
    */
   private async refreshHeapViews(): Promise<void> {
     if (this.threads > 1) await this.db.dropFile('stocktake-refresh-heap-views').catch(() => undefined);
