@@ -37,13 +37,14 @@ export interface PreparedTable {
   reader: 'csv' | 'json' | 'parquet';
   /**
    * Bytes for the engine: UTF-8 text (BOM stripped, transcoded) or raw Parquet. `parts` for a plain
-   * UTF-8 CSV over `options.streamBytes`: record-aligned parts, each a CSV with the header, cut while
-   * the file was validated (its `source` kept for a whole-file retry). `source` for plain UTF-8 over
+   * UTF-8 CSV over `options.streamBytes` when a `partSink` was given: the names its record-aligned
+   * parts (each a CSV with the header) were registered under while the file was validated (its
+   * `source` kept for a whole-file retry). `source` for plain UTF-8 over
    * `options.memoryBudget`, which the engine may read by handle, and for large JSON.
    */
   data:
     | { kind: 'bytes'; bytes: Uint8Array }
-    | { kind: 'parts'; parts: Uint8Array[]; source: SourceFile }
+    | { kind: 'parts'; names: string[]; source: SourceFile }
     | { kind: 'source'; source: SourceFile };
   /** The sniffed dialect for CSV/TSV/XLSX, plus what the full scan found. */
   csv?: {
@@ -70,6 +71,8 @@ export interface PrepareOptions {
   streamBytes?: number;
   /** Size of those parts (32 MiB). */
   partBytes?: number;
+  /** Takes the parts as they are cut; without one, large files are handed over as `source`. */
+  partSink?: PartSink;
   /** Plain UTF-8 files above this are handed over as `source`, not read, for the engine to read by handle (512 MiB). */
   memoryBudget?: number;
   /** Files above this are refused with TOO_LARGE before anything is read (1 GiB). */
@@ -101,6 +104,7 @@ interface Context {
   onProgress?: ProgressHandler;
   streamBytes: number;
   partBytes: number;
+  partSink?: PartSink;
   memoryBudget: number;
   maxFileBytes: number;
   maxColumns: number;
@@ -119,6 +123,7 @@ export async function* prepareSources(files: SourceFile[], options: PrepareOptio
     onProgress: options.onProgress,
     streamBytes: options.streamBytes ?? 64 * MIB,
     partBytes: options.partBytes ?? 32 * MIB,
+    partSink: options.partSink,
     memoryBudget: options.memoryBudget ?? 512 * MIB,
     scanBytesLimit: options.scanBytesLimit ?? 64 * MIB,
     maxFileBytes: options.maxFileBytes ?? 1024 * MIB,
@@ -389,7 +394,7 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
   let encoding: TextEncoding = declared ?? (sniffHead.isGb18030 ? 'gb18030' : 'utf-8');
   // A large plain UTF-8 CSV within the memory budget is cut into parts as it is validated.
   const makeCutter =
-    sniffed && !whole && src.size <= ctx.memoryBudget ? () => new CsvPartCutter(ctx.partBytes, sniffed.quote, sniffed.header) : null;
+    sniffed && !whole && ctx.partSink && src.size <= ctx.memoryBudget ? () => new CsvPartCutter(ctx.partBytes, sniffed.quote, sniffed.header) : null;
   let pass = await runTextPass(src, whole, encoding, bomLength, keepsOutput(encoding), makeScanner, ctx, makeCutter);
   let utf8Failure: TextPassFailure | null = null;
   if (!pass.ok && encoding === 'utf-8') {
@@ -426,7 +431,7 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
 
   let data: PreparedTable['data'];
   if (pass.output) data = { kind: 'bytes', bytes: pass.output };
-  else if (pass.parts) data = { kind: 'parts', parts: pass.parts, source: src };
+  else if (pass.parts) data = { kind: 'parts', names: pass.parts, source: src };
   else if (whole) data = { kind: 'bytes', bytes: bomLength ? whole.subarray(bomLength) : whole };
   else data = { kind: 'source', source: src };
 
@@ -544,7 +549,16 @@ interface TextPassFailure {
   multibyteBefore: number;
 }
 
-type TextPassResult = { ok: true; output: Uint8Array | null; parts: Uint8Array[] | null; scan: CsvScan | undefined } | TextPassFailure;
+/** `parts`: names of the parts given to `ctx.partSink`, when the pass cut the file. */
+type TextPassResult = { ok: true; output: Uint8Array | null; parts: string[] | null; scan: CsvScan | undefined } | TextPassFailure;
+
+/** Where the parts of a large CSV go as they are cut (the engine), so the page never holds them all. */
+export interface PartSink {
+  /** Registers one part (taking its buffer) and returns the name the engine reads it under. */
+  add(part: Uint8Array): Promise<string>;
+  /** Drops parts already added: the file turned out not to be UTF-8, or the import stopped. */
+  discard(names: string[]): Promise<void>;
+}
 
 /** The file's chunks: slices of the bytes already read, or its stream. */
 async function* iterateChunks(src: SourceFile, whole: Uint8Array | null, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
@@ -585,8 +599,31 @@ async function runTextPass(
   keepOutput: boolean,
   makeScanner: (() => CsvScanner) | null,
   ctx: Context,
-  /** Cuts plain UTF-8 into record-aligned parts as it is validated (see csv-parts.ts). */
   makeCutter: (() => CsvPartCutter) | null = null,
+): Promise<TextPassResult> {
+  const parts: string[] = [];
+  let result: TextPassResult | null = null;
+  try {
+    result = await textPass(src, whole, encoding, skipBytes, keepOutput, makeScanner, ctx, makeCutter, parts);
+    return result;
+  } finally {
+    // Parts of a file that failed (or a stopped import) are not left in the engine.
+    if (!result?.ok && parts.length > 0) await ctx.partSink?.discard(parts);
+  }
+}
+
+async function textPass(
+  src: SourceFile,
+  whole: Uint8Array | null,
+  encoding: TextEncoding,
+  skipBytes: number,
+  keepOutput: boolean,
+  makeScanner: (() => CsvScanner) | null,
+  ctx: Context,
+  /** Cuts plain UTF-8 into record-aligned parts for `ctx.partSink` as it is validated (see csv-parts.ts). */
+  makeCutter: (() => CsvPartCutter) | null,
+  /** Receives the names of the parts given to the sink, for the caller to discard on failure. */
+  parts: string[],
 ): Promise<TextPassResult> {
   const isUtf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
   const isGb = encoding === 'gb18030';
@@ -596,8 +633,8 @@ async function runTextPass(
   const decoder = isUtf8 ? null : new TextDecoder(encoding, { fatal: isGb, ignoreBOM: true });
   const encoder = new TextEncoder();
   const scanner = makeScanner?.() ?? null;
-  const cutter = isUtf8 && skipBytes === 0 ? (makeCutter?.() ?? null) : null;
-  const parts: Uint8Array[] = [];
+  const sink = ctx.partSink;
+  const cutter = isUtf8 && skipBytes === 0 && sink ? (makeCutter?.() ?? null) : null;
   const tally = { nonAscii: 0, cjk: 0 };
   const output: Uint8Array[] = [];
   const total = src.size;
@@ -635,7 +672,7 @@ async function runTextPass(
       if (!validator.push(chunk)) return failAt(chunk, false);
       out = chunk;
       const part = cutter?.push(chunk);
-      if (part) parts.push(part);
+      if (part) parts.push(await sink!.add(part));
       multibyte = validator.multibyte;
       newlines += countNewlines(chunk);
       tail = chunk.subarray(Math.max(0, chunk.byteLength - 3));
@@ -677,6 +714,6 @@ async function runTextPass(
   if (isGb && tally.nonAscii > 0 && !isPlausibleChinese(tally)) return { ok: false, offset: -1, line: 0, multibyteBefore: 0 };
   if (reported < read) reportRead(ctx, src.path, read, total);
   const lastPart = cutter?.finish();
-  if (lastPart) parts.push(lastPart);
+  if (lastPart) parts.push(await sink!.add(lastPart));
   return { ok: true, output: keepOutput ? concatBytes(output) : null, parts: cutter ? parts : null, scan: scanner?.finish() };
 }

@@ -3,7 +3,7 @@
 import { ident } from '../engine/sql-engine.ts';
 import type { SqlEngine } from '../engine/sql-engine.ts';
 import { isAbortError, throwIfAborted } from '../errors.ts';
-import { buildLoadSql, buildLoadSqlFallback, prepareSources, type PreparedTable } from '../ingest/prepare.ts';
+import { buildLoadSql, buildLoadSqlFallback, prepareSources, type PartSink, type PreparedTable } from '../ingest/prepare.ts';
 import type { SourceFile } from '../ingest/source.ts';
 import { profileTable } from '../profile/profile-table.ts';
 import { inferForeignKeys } from '../relations/infer-foreign-keys.ts';
@@ -64,22 +64,39 @@ function newId(): string {
 }
 
 /**
- * Loads a large CSV from the record-aligned parts prepare cut (each a CSV with the header): they are
- * registered one by one (the engine takes each buffer) and read as one list of files in a single
- * statement, which DuckDB-WASM reads about as fast as one buffer (one statement per part was seen
- * 1.5× slower). False, with nothing left behind, when the parts do not load (a cut inside a record,
- * types that differ past the first part's sample): the caller then reads the file whole, which also
- * gives the usual strict-then-lenient reading and its warnings.
+ * Hands the parts prepare cuts to the engine as they come (it takes each buffer), so the page holds
+ * one part at a time, and remembers which are still registered so none outlives the import.
  */
-async function loadCsvParts(engine: SqlEngine, t: PreparedTable, parts: Uint8Array[], vfile: string): Promise<boolean> {
-  const names: string[] = [];
-  try {
-    // Registered and dropped from the list one by one: each is then held by the engine only.
-    while (parts.length > 0) {
-      const name = `${vfile}.part${names.length}`;
-      await engine.registerBuffer(name, parts.shift()!);
-      names.push(name);
+class EnginePartSink implements PartSink {
+  readonly live = new Set<string>();
+  private next = 0;
+
+  constructor(private readonly engine: SqlEngine) {}
+
+  async add(part: Uint8Array): Promise<string> {
+    const name = `stocktake-part-${this.next++}.csv`;
+    await this.engine.registerBuffer(name, part);
+    this.live.add(name);
+    return name;
+  }
+
+  async discard(names: string[]): Promise<void> {
+    for (const name of names) {
+      if (!this.live.delete(name)) continue;
+      await this.engine.dropFile(name).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * Loads a large CSV from the record-aligned parts registered while it was validated (each a CSV with
+ * the header), read as one list of files in a single statement: DuckDB-WASM reads that about as fast
+ * as one buffer (one statement per part was seen 1.5× slower). False, with nothing left behind, when
+ * the parts do not load (a cut inside a record, types that differ past the first part's sample): the
+ * caller then reads the file whole, which also gives the usual strict-then-lenient reading.
+ */
+async function loadCsvParts(engine: SqlEngine, t: PreparedTable, names: string[], sink: EnginePartSink): Promise<boolean> {
+  try {
     await engine.query(buildLoadSql(t, names));
     return true;
   } catch (e) {
@@ -87,15 +104,15 @@ async function loadCsvParts(engine: SqlEngine, t: PreparedTable, parts: Uint8Arr
     await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
     return false;
   } finally {
-    for (const name of names) await engine.dropFile(name).catch(() => undefined);
+    await sink.discard(names);
   }
 }
 
-async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[], memoryBudget: number): Promise<'memory' | 'file-handle' | 'parts'> {
+async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[], memoryBudget: number, sink: EnginePartSink): Promise<'memory' | 'file-handle' | 'parts'> {
   let loadPath: 'memory' | 'file-handle' = 'memory';
   if (t.data.kind === 'parts') {
     await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
-    if (await loadCsvParts(engine, t, t.data.parts, vfile)) return 'parts';
+    if (await loadCsvParts(engine, t, t.data.names, sink)) return 'parts';
   }
   if (t.data.kind === 'bytes') {
     await engine.registerBuffer(vfile, t.data.bytes);
@@ -145,69 +162,77 @@ export async function buildInventory(
   const columns: ColumnProfile[] = [];
   let fileIndex = 0;
 
-  for await (const res of prepareSources(sources, {
-    signal,
-    onProgress,
-    streamBytes: options.streamBytes,
-    partBytes: options.partBytes,
-    memoryBudget: options.memoryBudget,
-    maxFileBytes: options.maxFileBytes,
-    scanBytesLimit: options.scanBytesLimit,
-  })) {
-    throwIfAborted(signal);
-    if (!res.ok) {
-      issues.push(res.issue);
-      onProgress?.({ kind: 'file-error', file: res.issue.file, issue: res.issue });
-      continue;
+  // Parts of a large CSV go to the engine while prepare validates it; none outlives the import.
+  const sink = new EnginePartSink(engine);
+  try {
+    for await (const res of prepareSources(sources, {
+      signal,
+      onProgress,
+      streamBytes: options.streamBytes,
+      partBytes: options.partBytes,
+      memoryBudget: options.memoryBudget,
+      maxFileBytes: options.maxFileBytes,
+      scanBytesLimit: options.scanBytesLimit,
+      partSink: sink,
+    })) {
+      throwIfAborted(signal);
+      if (!res.ok) {
+        issues.push(res.issue);
+        onProgress?.({ kind: 'file-error', file: res.issue.file, issue: res.issue });
+        continue;
+      }
+      const t = res.table;
+      const vfile = `stocktake-${fileIndex++}.${t.reader === 'parquet' ? 'parquet' : t.reader === 'json' ? 'json' : 'csv'}`;
+      const tableIssues: ImportIssue[] = [...t.warnings];
+      try {
+        onProgress?.({ kind: 'load', file: t.file, table: t.table });
+        const loaded = await loadTable(engine, t, vfile, tableIssues, options.memoryBudget ?? 512 * 1024 * 1024, sink);
+        const loadPath = loaded === 'parts' ? 'memory' : loaded;
+        // The rows now live in the engine's table: free the file's bytes before profiling (peak memory).
+        if (loaded !== 'parts') await engine.dropFile(vfile);
+        const stats = await profileTable(engine, t.table, {
+          importId,
+          signal,
+          onColumns: (done, total) =>
+            onProgress?.({ kind: 'profile', file: t.file, table: t.table, rows: 0, done, total }),
+        });
+        tables.push({
+          importId,
+          name: t.table,
+          file: t.file,
+          sheet: t.sheet,
+          format: t.format,
+          encoding: t.encoding,
+          bytes: t.bytes,
+          rowCount: stats.rowCount,
+          columnCount: stats.columns.length,
+          loadPath,
+          keyCandidates: stats.keyCandidates,
+          primaryKey: stats.primaryKey,
+          issues: tableIssues,
+          duplicateRows: stats.duplicateRows,
+        });
+        columns.push(...stats.columns);
+        issues.push(...tableIssues);
+        onProgress?.({ kind: 'file-done', file: t.file, tables: [t.table], rows: stats.rowCount });
+      } catch (e) {
+        if (isAbortError(e)) throw e;
+        const issue: ImportIssue = {
+          severity: 'error',
+          code: 'PARSE_ERROR',
+          file: t.file,
+          message: `${t.file}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`,
+        };
+        issues.push(...tableIssues, issue);
+        onProgress?.({ kind: 'file-error', file: t.file, issue });
+        await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`).catch(() => undefined);
+      } finally {
+        await engine.dropFile(vfile).catch(() => undefined);
+      }
     }
-    const t = res.table;
-    const vfile = `stocktake-${fileIndex++}.${t.reader === 'parquet' ? 'parquet' : t.reader === 'json' ? 'json' : 'csv'}`;
-    const tableIssues: ImportIssue[] = [...t.warnings];
-    try {
-      onProgress?.({ kind: 'load', file: t.file, table: t.table });
-      const loaded = await loadTable(engine, t, vfile, tableIssues, options.memoryBudget ?? 512 * 1024 * 1024);
-      const loadPath = loaded === 'parts' ? 'memory' : loaded;
-      // The rows now live in the engine's table: free the file's bytes before profiling (peak memory).
-      if (loaded !== 'parts') await engine.dropFile(vfile);
-      const stats = await profileTable(engine, t.table, {
-        importId,
-        signal,
-        onColumns: (done, total) =>
-          onProgress?.({ kind: 'profile', file: t.file, table: t.table, rows: 0, done, total }),
-      });
-      tables.push({
-        importId,
-        name: t.table,
-        file: t.file,
-        sheet: t.sheet,
-        format: t.format,
-        encoding: t.encoding,
-        bytes: t.bytes,
-        rowCount: stats.rowCount,
-        columnCount: stats.columns.length,
-        loadPath,
-        keyCandidates: stats.keyCandidates,
-        primaryKey: stats.primaryKey,
-        issues: tableIssues,
-        duplicateRows: stats.duplicateRows,
-      });
-      columns.push(...stats.columns);
-      issues.push(...tableIssues);
-      onProgress?.({ kind: 'file-done', file: t.file, tables: [t.table], rows: stats.rowCount });
-    } catch (e) {
-      if (isAbortError(e)) throw e;
-      const issue: ImportIssue = {
-        severity: 'error',
-        code: 'PARSE_ERROR',
-        file: t.file,
-        message: `${t.file}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`,
-      };
-      issues.push(...tableIssues, issue);
-      onProgress?.({ kind: 'file-error', file: t.file, issue });
-      await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`).catch(() => undefined);
-    } finally {
-      await engine.dropFile(vfile).catch(() => undefined);
-    }
+
+  } finally {
+    await sink.discard([...sink.live]);
   }
 
   throwIfAborted(signal);

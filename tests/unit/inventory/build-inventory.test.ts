@@ -62,7 +62,7 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
     // Streamed above 512 KiB in 256 KiB parts (gathered from 1 MiB stream chunks): 2–3 parts per file.
     const parts = (await buildInventory(sources(), spy, { importId: 'whole', streamBytes: 512 * 1024, partBytes: 256 * 1024 })).inventory;
     // Every file went in as parts, none whole (parts that failed would have fallen back to a whole load).
-    expect(registered.every((n) => /\.part\d+$/.test(n))).toBe(true);
+    expect(registered.every((n) => /^stocktake-part-\d+\.csv$/.test(n))).toBe(true);
     expect(registered.length).toBeGreaterThanOrEqual(files.length * 2);
     expect(parts.tables.map((t) => [t.name, t.rowCount, t.columnCount, t.primaryKey])).toEqual(whole.tables.map((t) => [t.name, t.rowCount, t.columnCount, t.primaryKey]));
     expect(parts.import.issues).toEqual(whole.import.issues);
@@ -77,10 +77,26 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
     }) as DuckDbNodeEngine;
     const { inventory } = await buildInventory([sourceFromBytes('late.csv', new TextEncoder().encode(text))], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024 });
     // Parts were tried first, then the file went in whole.
-    expect(registered.some((n) => /\.part\d+$/.test(n))).toBe(true);
-    expect(registered.at(-1)).not.toMatch(/\.part\d+$/);
+    expect(registered.some((n) => /^stocktake-part-/.test(n))).toBe(true);
+    expect(registered.at(-1)).not.toMatch(/^stocktake-part-/);
     expect(inventory.tables[0].rowCount).toBe(40_000);
     expect(inventory.columns.find((c) => c.name === 'v')?.physicalType).toBe('varchar');
+  });
+
+  it('drops the parts already handed to the engine when a bad byte turns up late in the file', async () => {
+    const good = 'id,name\n' + Array.from({ length: 200_000 }, (_, i) => `${i},商品名称${i}`).join('\n') + '\n';
+    const bytes = new Uint8Array([...new TextEncoder().encode(good), 0x39, 0x2c, 0xff, 0x0a]);
+    const registered: string[] = [];
+    const dropped: string[] = [];
+    const spy = Object.create(engine, {
+      registerBuffer: { value: (name: string, b: Uint8Array) => (registered.push(name), engine.registerBuffer(name, b)) },
+      dropFile: { value: (name: string) => (dropped.push(name), engine.dropFile(name)) },
+    }) as DuckDbNodeEngine;
+    const { inventory } = await buildInventory([sourceFromBytes('late-bad.csv', bytes)], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024 });
+    expect(inventory.import.issues.map((i) => i.code)).toEqual(['INVALID_UTF8']);
+    const parts = registered.filter((n) => n.startsWith('stocktake-part-'));
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(dropped).toEqual(expect.arrayContaining(parts));
   });
 });
 
