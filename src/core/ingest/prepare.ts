@@ -22,6 +22,7 @@ import { parseJsonArray, parseJsonLines, parseParquet, recordsToCsv } from './re
 import { isXlsxEntries, readXlsxSheets } from './xlsx.ts';
 
 export { buildLoadSql, buildLoadSqlFallback } from './load-sql.ts';
+import type { CsvDialect } from './load-sql.ts';
 
 /** One table ready for the engine: its bytes (or file), the reader to use and what ingest noticed. */
 export interface PreparedTable {
@@ -36,15 +37,15 @@ export interface PreparedTable {
   bytes: number;
   reader: 'csv' | 'json' | 'parquet';
   /**
-   * Bytes for the engine: UTF-8 text (BOM stripped, transcoded) or raw Parquet. `parts` for a plain
-   * UTF-8 CSV over `options.streamBytes` when a `partSink` was given: the names its record-aligned
-   * parts (each a CSV with the header) were registered under while the file was validated (its
-   * `source` kept for a whole-file retry). `source` for plain UTF-8 over
+   * Bytes for the engine: UTF-8 text (BOM stripped, transcoded) or raw Parquet. `staged` for a plain
+   * UTF-8 CSV over `options.streamBytes` when a `partSink` was given: the table the sink loaded its
+   * record-aligned parts into while the file was validated, or null when the engine could not load
+   * them (its `source` is kept for a whole-file read). `source` for plain UTF-8 over
    * `options.memoryBudget`, which the engine may read by handle, and for large JSON.
    */
   data:
     | { kind: 'bytes'; bytes: Uint8Array }
-    | { kind: 'parts'; names: string[]; source: SourceFile }
+    | { kind: 'staged'; table: string | null; source: SourceFile }
     | { kind: 'source'; source: SourceFile };
   /** The sniffed dialect for CSV/TSV/XLSX, plus what the full scan found. */
   csv?: {
@@ -394,7 +395,12 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
   let encoding: TextEncoding = declared ?? (sniffHead.isGb18030 ? 'gb18030' : 'utf-8');
   // A large plain UTF-8 CSV within the memory budget is cut into parts as it is validated.
   const makeCutter =
-    sniffed && !whole && ctx.partSink && src.size <= ctx.memoryBudget ? () => new CsvPartCutter(ctx.partBytes, sniffed.quote, sniffed.header) : null;
+    sniffed && !whole && ctx.partSink && src.size <= ctx.memoryBudget
+      ? () => ({
+          cutter: new CsvPartCutter(ctx.partBytes, sniffed.quote, sniffed.header),
+          csv: { delimiter: sniffed.delimiter, quote: sniffed.quote, header: sniffed.header, columns: sniffed.columns },
+        })
+      : null;
   let pass = await runTextPass(src, whole, encoding, bomLength, keepsOutput(encoding), makeScanner, ctx, makeCutter);
   let utf8Failure: TextPassFailure | null = null;
   if (!pass.ok && encoding === 'utf-8') {
@@ -431,7 +437,7 @@ async function* prepareText(src: SourceFile, ctx: Context, whole: Uint8Array | n
 
   let data: PreparedTable['data'];
   if (pass.output) data = { kind: 'bytes', bytes: pass.output };
-  else if (pass.parts) data = { kind: 'parts', names: pass.parts, source: src };
+  else if (pass.staged) data = { kind: 'staged', table: pass.staged.table, source: src };
   else if (whole) data = { kind: 'bytes', bytes: bomLength ? whole.subarray(bomLength) : whole };
   else data = { kind: 'source', source: src };
 
@@ -549,15 +555,22 @@ interface TextPassFailure {
   multibyteBefore: number;
 }
 
-/** `parts`: names of the parts given to `ctx.partSink`, when the pass cut the file. */
-type TextPassResult = { ok: true; output: Uint8Array | null; parts: string[] | null; scan: CsvScan | undefined } | TextPassFailure;
+/** `staged`: what `ctx.partSink` made of the parts, when the pass cut the file. */
+type TextPassResult = { ok: true; output: Uint8Array | null; staged: { table: string | null } | null; scan: CsvScan | undefined } | TextPassFailure;
 
-/** Where the parts of a large CSV go as they are cut (the engine), so the page never holds them all. */
+type MakeCutter = (() => { cutter: CsvPartCutter; csv: CsvDialect }) | null;
+
+/**
+ * Where the parts of a large CSV go as they are cut: the engine, which loads them in groups as they
+ * come, so neither the page nor the engine ever holds the whole file.
+ */
 export interface PartSink {
-  /** Registers one part (taking its buffer) and returns the name the engine reads it under. */
-  add(part: Uint8Array): Promise<string>;
-  /** Drops parts already added: the file turned out not to be UTF-8, or the import stopped. */
-  discard(names: string[]): Promise<void>;
+  /** Takes one part (and its buffer), read with the file's dialect. */
+  add(part: Uint8Array, csv: CsvDialect): Promise<void>;
+  /** Every part is in: the table they were loaded into, or null when the engine could not load them. */
+  finish(): Promise<string | null>;
+  /** Drops whatever was added or loaded: the file turned out not to be UTF-8, or the import stopped. */
+  discard(): Promise<void>;
 }
 
 /** The file's chunks: slices of the bytes already read, or its stream. */
@@ -599,16 +612,15 @@ async function runTextPass(
   keepOutput: boolean,
   makeScanner: (() => CsvScanner) | null,
   ctx: Context,
-  makeCutter: (() => CsvPartCutter) | null = null,
+  makeCutter: MakeCutter = null,
 ): Promise<TextPassResult> {
-  const parts: string[] = [];
   let result: TextPassResult | null = null;
   try {
-    result = await textPass(src, whole, encoding, skipBytes, keepOutput, makeScanner, ctx, makeCutter, parts);
+    result = await textPass(src, whole, encoding, skipBytes, keepOutput, makeScanner, ctx, makeCutter);
     return result;
   } finally {
-    // Parts of a file that failed (or a stopped import) are not left in the engine.
-    if (!result?.ok && parts.length > 0) await ctx.partSink?.discard(parts);
+    // What the sink took of a file that failed (or of a stopped import) is not left in the engine.
+    if (!result?.ok && makeCutter) await ctx.partSink?.discard();
   }
 }
 
@@ -621,9 +633,7 @@ async function textPass(
   makeScanner: (() => CsvScanner) | null,
   ctx: Context,
   /** Cuts plain UTF-8 into record-aligned parts for `ctx.partSink` as it is validated (see csv-parts.ts). */
-  makeCutter: (() => CsvPartCutter) | null,
-  /** Receives the names of the parts given to the sink, for the caller to discard on failure. */
-  parts: string[],
+  makeCutter: MakeCutter,
 ): Promise<TextPassResult> {
   const isUtf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
   const isGb = encoding === 'gb18030';
@@ -634,7 +644,7 @@ async function textPass(
   const encoder = new TextEncoder();
   const scanner = makeScanner?.() ?? null;
   const sink = ctx.partSink;
-  const cutter = isUtf8 && skipBytes === 0 && sink ? (makeCutter?.() ?? null) : null;
+  const cutting = isUtf8 && skipBytes === 0 && sink ? (makeCutter?.() ?? null) : null;
   const tally = { nonAscii: 0, cjk: 0 };
   const output: Uint8Array[] = [];
   const total = src.size;
@@ -671,8 +681,8 @@ async function textPass(
     if (validator) {
       if (!validator.push(chunk)) return failAt(chunk, false);
       out = chunk;
-      const part = cutter?.push(chunk);
-      if (part) parts.push(await sink!.add(part));
+      const part = cutting?.cutter.push(chunk);
+      if (part) await sink!.add(part, cutting!.csv);
       multibyte = validator.multibyte;
       newlines += countNewlines(chunk);
       tail = chunk.subarray(Math.max(0, chunk.byteLength - 3));
@@ -713,7 +723,11 @@ async function textPass(
   // Everything decoded, but mostly as rare symbols: Latin-1 or another code page, not Chinese.
   if (isGb && tally.nonAscii > 0 && !isPlausibleChinese(tally)) return { ok: false, offset: -1, line: 0, multibyteBefore: 0 };
   if (reported < read) reportRead(ctx, src.path, read, total);
-  const lastPart = cutter?.finish();
-  if (lastPart) parts.push(await sink!.add(lastPart));
-  return { ok: true, output: keepOutput ? concatBytes(output) : null, parts: cutter ? parts : null, scan: scanner?.finish() };
+  let staged: { table: string | null } | null = null;
+  if (cutting) {
+    const lastPart = cutting.cutter.finish();
+    if (lastPart) await sink!.add(lastPart, cutting.csv);
+    staged = { table: await sink!.finish() };
+  }
+  return { ok: true, output: keepOutput ? concatBytes(output) : null, staged, scan: scanner?.finish() };
 }

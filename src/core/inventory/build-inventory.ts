@@ -4,6 +4,7 @@ import { ident } from '../engine/sql-engine.ts';
 import type { SqlEngine } from '../engine/sql-engine.ts';
 import { isAbortError, throwIfAborted } from '../errors.ts';
 import { buildLoadSql, buildLoadSqlFallback, prepareSources, type PartSink, type PreparedTable } from '../ingest/prepare.ts';
+import { buildPartsLoadSql, type CsvDialect } from '../ingest/load-sql.ts';
 import type { SourceFile } from '../ingest/source.ts';
 import { profileTable } from '../profile/profile-table.ts';
 import { inferForeignKeys } from '../relations/infer-foreign-keys.ts';
@@ -31,6 +32,8 @@ export interface BuildInventoryOptions {
   streamBytes?: number;
   /** Size of those parts (default 32 MiB). */
   partBytes?: number;
+  /** Parts are loaded into the engine a group of about this many bytes at a time (default 96 MiB). */
+  groupBytes?: number;
   now?: () => number;
 }
 
@@ -64,55 +67,91 @@ function newId(): string {
 }
 
 /**
- * Hands the parts prepare cuts to the engine as they come (it takes each buffer), so the page holds
- * one part at a time, and remembers which are still registered so none outlives the import.
+ * Loads a large CSV's record-aligned parts (each a CSV with the header) while prepare is still
+ * reading and validating the file: parts are registered as they come and loaded a group at a time,
+ * each group as one list of files in one statement (DuckDB-WASM reads a list about as fast as one
+ * buffer; one statement per part was 1.5× slower), then dropped. Neither the page nor the engine
+ * holds the whole file: at most a group (`groupBytes`) beside the table. When a group does not load
+ * (a cut inside a record, a value that does not fit the first group's types), the rest of the parts
+ * are skipped and `finish` says null: the caller reads the file whole, strictly then leniently.
  */
-class EnginePartSink implements PartSink {
-  readonly live = new Set<string>();
+class StagingSink implements PartSink {
+  private names: string[] = [];
+  private groupSize = 0;
+  private table: string | null = null;
+  private columns: { name: string; type: string }[] | undefined;
+  private failed = false;
+  private csv: CsvDialect | null = null;
   private next = 0;
 
-  constructor(private readonly engine: SqlEngine) {}
+  constructor(
+    private readonly engine: SqlEngine,
+    private readonly groupBytes: number,
+  ) {}
 
-  async add(part: Uint8Array): Promise<string> {
+  async add(part: Uint8Array, csv: CsvDialect): Promise<void> {
+    if (this.failed) return;
+    this.csv = csv;
     const name = `stocktake-part-${this.next++}.csv`;
+    // Measured first: registering hands the buffer over (it reads as empty afterwards).
+    this.groupSize += part.byteLength;
     await this.engine.registerBuffer(name, part);
-    this.live.add(name);
-    return name;
+    this.names.push(name);
+    if (this.groupSize >= this.groupBytes) await this.loadGroup(csv);
   }
 
-  async discard(names: string[]): Promise<void> {
-    for (const name of names) {
-      if (!this.live.delete(name)) continue;
-      await this.engine.dropFile(name).catch(() => undefined);
+  async finish(): Promise<string | null> {
+    if (this.names.length > 0 && this.csv) await this.loadGroup(this.csv);
+    const table = this.failed ? null : this.table;
+    if (this.failed) await this.discard();
+    this.reset();
+    return table;
+  }
+
+  async discard(): Promise<void> {
+    await this.dropParts();
+    if (this.table) await this.engine.query(`DROP TABLE IF EXISTS ${ident(this.table)}`).catch(() => undefined);
+    this.reset();
+  }
+
+  private async loadGroup(csv: CsvDialect): Promise<void> {
+    const table = this.table ?? `__stocktake_staging_${this.next}`;
+    try {
+      await this.engine.query(buildPartsLoadSql(table, csv, this.names, this.columns));
+      if (!this.table) {
+        this.table = table;
+        this.columns = (await this.engine.query<{ column_name: string; column_type: string }>(`DESCRIBE ${ident(table)}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
+      }
+    } catch (e) {
+      if (isAbortError(e)) throw e;
+      this.failed = true;
+    } finally {
+      await this.dropParts();
     }
   }
-}
 
-/**
- * Loads a large CSV from the record-aligned parts registered while it was validated (each a CSV with
- * the header), read as one list of files in a single statement: DuckDB-WASM reads that about as fast
- * as one buffer (one statement per part was seen 1.5× slower). False, with nothing left behind, when
- * the parts do not load (a cut inside a record, types that differ past the first part's sample): the
- * caller then reads the file whole, which also gives the usual strict-then-lenient reading.
- */
-async function loadCsvParts(engine: SqlEngine, t: PreparedTable, names: string[], sink: EnginePartSink): Promise<boolean> {
-  try {
-    await engine.query(buildLoadSql(t, names));
-    return true;
-  } catch (e) {
-    if (isAbortError(e)) throw e;
-    await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
-    return false;
-  } finally {
-    await sink.discard(names);
+  private async dropParts(): Promise<void> {
+    for (const name of this.names) await this.engine.dropFile(name).catch(() => undefined);
+    this.names = [];
+    this.groupSize = 0;
+  }
+
+  private reset(): void {
+    this.names = [];
+    this.groupSize = 0;
+    this.table = null;
+    this.columns = undefined;
+    this.failed = false;
+    this.csv = null;
   }
 }
 
-async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[], memoryBudget: number, sink: EnginePartSink): Promise<'memory' | 'file-handle' | 'parts'> {
+async function loadTable(engine: SqlEngine, t: PreparedTable, vfile: string, issues: ImportIssue[], memoryBudget: number): Promise<'memory' | 'file-handle' | 'parts'> {
   let loadPath: 'memory' | 'file-handle' = 'memory';
-  if (t.data.kind === 'parts') {
+  if (t.data.kind === 'staged' && t.data.table) {
     await engine.query(`DROP TABLE IF EXISTS ${ident(t.table)}`);
-    if (await loadCsvParts(engine, t, t.data.names, sink)) return 'parts';
+    await engine.query(`ALTER TABLE ${ident(t.data.table)} RENAME TO ${ident(t.table)}`);
+    return 'parts';
   }
   if (t.data.kind === 'bytes') {
     await engine.registerBuffer(vfile, t.data.bytes);
@@ -162,8 +201,8 @@ export async function buildInventory(
   const columns: ColumnProfile[] = [];
   let fileIndex = 0;
 
-  // Parts of a large CSV go to the engine while prepare validates it; none outlives the import.
-  const sink = new EnginePartSink(engine);
+  // Parts of a large CSV are loaded while prepare validates it; none outlives the import.
+  const sink = new StagingSink(engine, options.groupBytes ?? 96 * 1024 * 1024);
   try {
     for await (const res of prepareSources(sources, {
       signal,
@@ -186,7 +225,7 @@ export async function buildInventory(
       const tableIssues: ImportIssue[] = [...t.warnings];
       try {
         onProgress?.({ kind: 'load', file: t.file, table: t.table });
-        const loaded = await loadTable(engine, t, vfile, tableIssues, options.memoryBudget ?? 512 * 1024 * 1024, sink);
+        const loaded = await loadTable(engine, t, vfile, tableIssues, options.memoryBudget ?? 512 * 1024 * 1024);
         const loadPath = loaded === 'parts' ? 'memory' : loaded;
         // The rows now live in the engine's table: free the file's bytes before profiling (peak memory).
         if (loaded !== 'parts') await engine.dropFile(vfile);
@@ -232,7 +271,7 @@ export async function buildInventory(
     }
 
   } finally {
-    await sink.discard([...sink.live]);
+    await sink.discard();
   }
 
   throwIfAborted(signal);

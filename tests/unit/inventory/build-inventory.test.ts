@@ -56,14 +56,19 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
     const sources = () => files.map((f) => sourceFromBytes(`olist/${f}`, new Uint8Array(readFileSync(join(olistDir, f)))));
     const whole = (await buildInventory(sources(), engine, { importId: 'whole' })).inventory;
     const registered: string[] = [];
+    const sql: string[] = [];
     const spy = Object.create(engine, {
       registerBuffer: { value: (name: string, bytes: Uint8Array) => (registered.push(name), engine.registerBuffer(name, bytes)) },
+      query: { value: (q: string) => (sql.push(q), engine.query(q)) },
     }) as DuckDbNodeEngine;
-    // Streamed above 512 KiB in 256 KiB parts (gathered from 1 MiB stream chunks): 2–3 parts per file.
-    const parts = (await buildInventory(sources(), spy, { importId: 'whole', streamBytes: 512 * 1024, partBytes: 256 * 1024 })).inventory;
+    // Streamed above 512 KiB in 256 KiB parts (gathered from 1 MiB stream chunks): 2–3 parts per file,
+    // each its own group, so every file is one CREATE and one or two INSERTs with the table's types.
+    const parts = (await buildInventory(sources(), spy, { importId: 'whole', streamBytes: 512 * 1024, partBytes: 256 * 1024, groupBytes: 256 * 1024 })).inventory;
     // Every file went in as parts, none whole (parts that failed would have fallen back to a whole load).
     expect(registered.every((n) => /^stocktake-part-\d+\.csv$/.test(n))).toBe(true);
     expect(registered.length).toBeGreaterThanOrEqual(files.length * 2);
+    // Later groups were appended with the first group's column types.
+    expect(sql.filter((q) => /^INSERT INTO "__stocktake_staging_\d+" .*auto_detect=false, columns=\{/.test(q)).length).toBeGreaterThanOrEqual(files.length);
     expect(parts.tables.map((t) => [t.name, t.rowCount, t.columnCount, t.primaryKey])).toEqual(whole.tables.map((t) => [t.name, t.rowCount, t.columnCount, t.primaryKey]));
     expect(parts.import.issues).toEqual(whole.import.issues);
     expect(parts.columns).toEqual(whole.columns);
@@ -75,7 +80,7 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
     const spy = Object.create(engine, {
       registerBuffer: { value: (name: string, bytes: Uint8Array) => (registered.push(name), engine.registerBuffer(name, bytes)) },
     }) as DuckDbNodeEngine;
-    const { inventory } = await buildInventory([sourceFromBytes('late.csv', new TextEncoder().encode(text))], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024 });
+    const { inventory } = await buildInventory([sourceFromBytes('late.csv', new TextEncoder().encode(text))], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024, groupBytes: 64 * 1024 });
     // Parts were tried first, then the file went in whole.
     expect(registered.some((n) => /^stocktake-part-/.test(n))).toBe(true);
     expect(registered.at(-1)).not.toMatch(/^stocktake-part-/);
@@ -83,7 +88,7 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
     expect(inventory.columns.find((c) => c.name === 'v')?.physicalType).toBe('varchar');
   });
 
-  it('drops the parts already handed to the engine when a bad byte turns up late in the file', async () => {
+  it('drops the parts and groups already handed to the engine when a bad byte turns up late in the file', async () => {
     const good = 'id,name\n' + Array.from({ length: 200_000 }, (_, i) => `${i},商品名称${i}`).join('\n') + '\n';
     const bytes = new Uint8Array([...new TextEncoder().encode(good), 0x39, 0x2c, 0xff, 0x0a]);
     const registered: string[] = [];
@@ -92,11 +97,14 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
       registerBuffer: { value: (name: string, b: Uint8Array) => (registered.push(name), engine.registerBuffer(name, b)) },
       dropFile: { value: (name: string) => (dropped.push(name), engine.dropFile(name)) },
     }) as DuckDbNodeEngine;
-    const { inventory } = await buildInventory([sourceFromBytes('late-bad.csv', bytes)], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024 });
+    const { inventory } = await buildInventory([sourceFromBytes('late-bad.csv', bytes)], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024, groupBytes: 64 * 1024 });
     expect(inventory.import.issues.map((i) => i.code)).toEqual(['INVALID_UTF8']);
     const parts = registered.filter((n) => n.startsWith('stocktake-part-'));
     expect(parts.length).toBeGreaterThanOrEqual(2);
     expect(dropped).toEqual(expect.arrayContaining(parts));
+    // The groups already loaded went with them.
+    const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER n FROM duckdb_tables() WHERE table_name LIKE '__stocktake_staging%'`);
+    expect(n).toBe(0);
   });
 });
 
