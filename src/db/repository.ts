@@ -169,6 +169,26 @@ export async function saveModel(model: Omit<ModelRecord, 'id' | 'version'>, db =
   }
 }
 
+/** What a finished training run hands over for storing (the tagging worker's outcome). */
+export interface TrainedModel {
+  classes: string[];
+  metrics: ModelRecord['metrics'];
+  dataFingerprint: string;
+  createdAt: number;
+  onnx: Uint8Array;
+}
+
+/** Stores a classifier just trained for (import, table, text columns, target) as its next version. */
+export function saveTrainedModel(
+  scope: Pick<ModelRecord, 'importId' | 'table' | 'textColumns' | 'target'>,
+  outcome: TrainedModel,
+  details: object,
+  db = getDb(),
+): Promise<ModelRecord> {
+  const { classes, metrics, dataFingerprint, createdAt, onnx } = outcome;
+  return saveModel({ ...scope, classes, metrics: { ...metrics }, dataFingerprint, createdAt, onnx, details: details as Record<string, unknown> }, db);
+}
+
 export function listModels(importId?: string, db = getDb()): Promise<ModelRecord[]> {
   return (importId ? db.models.where('importId').equals(importId) : db.models.toCollection()).reverse().sortBy('createdAt');
 }

@@ -9,7 +9,7 @@ import { planTagJobs } from '../core/tagging/plan-tag-jobs.ts';
 import type { TuneResult } from '../core/tuning/tune.ts';
 import type { Inventory } from '../core/types.ts';
 import type { RunRecord } from '../db/schema.ts';
-import { getAnalysis, listRuns, loadInventory, saveAnalysis, saveModel, saveRun } from '../db/repository.ts';
+import { getAnalysis, listRuns, loadInventory, saveAnalysis, saveRun, saveTrainedModel } from '../db/repository.ts';
 import { loadInteractionLog, readTagRows } from '../lib/inventory-client.ts';
 import { startClassifierTuning, startRecommenderTuning, trainPromotedClassifier, type TuningJob, type TuningOutcome } from '../lib/tuning-client.ts';
 import { DEFAULT_TAGGING_SETTINGS } from '../../models/tagging-job.ts';
@@ -230,7 +230,7 @@ class RunsState {
 
   /**
    * Promotes the best full-budget run: a classifier is trained on every labelled row with its
-   * configuration and stored through `saveModel` with `details.provenance`; a recommender's
+   * configuration and stored through `saveTrainedModel` with `details.provenance`; a recommender's
    * configuration is kept as the `tuning-chosen:<model>` analysis record.
    */
   async promote(): Promise<void> {
@@ -266,18 +266,11 @@ class RunsState {
           this.status = 'refused';
           return;
         }
-        const record = await saveModel({
-          importId,
-          table: target.job.table,
-          textColumns: target.job.text,
-          target: target.job.target,
-          classes: trained.classes,
-          metrics: { ...trained.metrics },
-          dataFingerprint: trained.dataFingerprint,
-          createdAt: trained.createdAt,
-          onnx: trained.onnx,
-          details: { provenance, settings, reliability: trained.reliability, warnings: trained.warnings, suspects: [] },
-        });
+        const record = await saveTrainedModel(
+          { importId, table: target.job.table, textColumns: target.job.text, target: target.job.target },
+          trained,
+          { provenance, settings, reliability: trained.reliability, warnings: trained.warnings, suspects: [] },
+        );
         this.promotion = { kind: 'model', modelId: record.id!, version: record.version, run: best.id };
       } else {
         await saveAnalysis(importId, `${TUNING_CHOSEN_KIND}:${target.key}`, provenance);

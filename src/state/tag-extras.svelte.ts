@@ -1,7 +1,7 @@
 // State of the Tagging view's extra panels: attributes of a title column (stored as tags with
 // provenance, exportable as CSV), near-duplicate clusters (a merge goes to the quality recipe), and
 // sentiment per product and category from a score or label column.
-import { getAnalysis, getModel, listModelSummaries, saveAnalysis, saveModel } from '../db/repository.ts';
+import { getAnalysis, getModel, listModelSummaries, saveAnalysis, saveTrainedModel } from '../db/repository.ts';
 import type { ModelRecord } from '../db/schema.ts';
 import { readTagRows } from '../lib/inventory-client.ts';
 import {
@@ -342,18 +342,7 @@ class TagExtrasState {
     const outcome = await this.#sentimentJob.result;
     if (!outcome.ok) return { record: null, reused: false, noModel: outcome.reason };
     const details: SentimentModelDetails = { kind: 'sentiment', inputFingerprint, scoreColumn, reliability: outcome.reliability, warnings: outcome.warnings, durationMs: outcome.durationMs, importName };
-    const record = await saveModel({
-      importId,
-      table,
-      textColumns: [textColumn],
-      target,
-      classes: outcome.classes,
-      metrics: { ...outcome.metrics },
-      dataFingerprint: outcome.dataFingerprint,
-      createdAt: outcome.createdAt,
-      onnx: outcome.onnx,
-      details: details as unknown as Record<string, unknown>,
-    });
+    const record = await saveTrainedModel({ importId, table, textColumns: [textColumn], target }, outcome, details);
     return { record, reused: false, noModel: null };
   }
 

@@ -5,7 +5,7 @@ import { StocktakeError, isAbortError } from '../core/errors.ts';
 import type { TagProgress } from '../core/tagging/tag-table.ts';
 import type { TagJob } from '../core/tagging/plan-tag-jobs.ts';
 import type { ModelRecord } from '../db/schema.ts';
-import { deleteModel, getAnalysis, getModel, listModelSummaries, saveAnalysis, saveModel, type ModelSummary } from '../db/repository.ts';
+import { deleteModel, getAnalysis, getModel, listModelSummaries, saveAnalysis, saveTrainedModel, type ModelSummary } from '../db/repository.ts';
 import { readTagRows, type TagRows } from '../lib/inventory-client.ts';
 import {
   DEFAULT_TAGGING_SETTINGS,
@@ -236,18 +236,7 @@ class TaggingState {
       durationMs: outcome.durationMs,
       importName,
     };
-    return saveModel({
-      importId,
-      table: job.table,
-      textColumns: job.text,
-      target: job.target,
-      classes: outcome.classes,
-      metrics: { ...outcome.metrics },
-      dataFingerprint: outcome.dataFingerprint,
-      createdAt: outcome.createdAt,
-      onnx: outcome.onnx,
-      details: details as unknown as Record<string, unknown>,
-    });
+    return saveTrainedModel({ importId, table: job.table, textColumns: job.text, target: job.target }, outcome, details);
   }
 
   async #predict(importId: string, job: TagJob, record: ModelRecord, input: TagRows, run: number): Promise<void> {

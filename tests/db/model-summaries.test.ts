@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StocktakeDb } from '../../src/db/schema.ts';
-import { getModel, listModelSummaries, saveModel, useDb } from '../../src/db/repository.ts';
+import { getModel, listModelSummaries, saveModel, saveTrainedModel, useDb } from '../../src/db/repository.ts';
 
 let db: StocktakeDb;
 let seq = 0;
@@ -47,5 +47,17 @@ describe('listModelSummaries', () => {
     expect(one.map((m) => m.target)).toEqual(['label']);
     // The bytes are still there for the model that is run.
     expect((await getModel(one[0].id!, db))?.onnx.byteLength).toBe(100);
+  });
+});
+
+describe('saveTrainedModel', () => {
+  it('stores a training outcome under its scope as the next version, with its details and bytes', async () => {
+    const { importId, table, textColumns, target, ...outcome } = model('imp-3', 'cat', 3000, 64);
+    const first = await saveTrainedModel({ importId, table, textColumns, target }, outcome, { settings: { dim: 8 } }, db);
+    const second = await saveTrainedModel({ importId, table, textColumns, target }, { ...outcome, createdAt: 4000 }, { settings: { dim: 16 } }, db);
+    expect([first.version, second.version]).toEqual([1, 2]);
+    const stored = await getModel(second.id!, db);
+    expect(stored).toMatchObject({ importId, table, textColumns, target, classes: ['a', 'b'], createdAt: 4000, details: { settings: { dim: 16 } } });
+    expect(stored?.onnx.byteLength).toBe(64);
   });
 });
