@@ -9,6 +9,7 @@ import { computeDegrees } from '../../src/core/graph/neighbourhood.ts';
 import { generateSyntheticCatalogue } from '../../src/core/graph/synthetic-catalogue.ts';
 import GraphCanvas from '../../src/features/graph/GraphCanvas.svelte';
 import { startLayout } from '../../src/lib/graph-client.ts';
+import { GraphRenderClient } from '../../src/lib/graph-render-client.ts';
 
 /** A main-thread task over 50 ms, relative to the page's time origin. */
 export interface LongTask {
@@ -83,7 +84,7 @@ async function run(): Promise<GraphBenchReady> {
     target,
     props: {
       layout: { graph, positions, ids: input.ids, sources: input.sources, targets: input.targets },
-      degrees, selected: null, onselect: () => {}, typeLabel: (type: string) => type,
+      degrees, selected: null, onselect: () => {}, typeLabel: (type: string) => type, renderer: new GraphRenderClient(),
     },
   });
   const canvas = target.querySelector('canvas')!;

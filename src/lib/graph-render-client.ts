@@ -1,11 +1,14 @@
 // Main-thread bridge to the graph render worker: hands it the scene once per layout and asks it for
-// images (the whole settled layout; the detail of a resting view). One worker per canvas; a scene
+// images (the whole settled layout; the detail of a resting view). The graph state owns one; a scene
 // replaced meanwhile makes older requests resolve to null instead of a stale image.
 import { transfer, wrap, type Remote } from 'comlink';
 import type { DrawOptions, RenderScene, ViewTransform } from '../core/graph/render-scene.ts';
 import type { GraphRenderApi, RenderedImage } from '../../workers/graph-render.worker.ts';
 
 export type { RenderedImage };
+
+/** What a graph canvas needs from a renderer (the client below; a stand-in in tests). */
+export type SceneRenderer = Pick<GraphRenderClient, 'setScene' | 'renderWhole' | 'renderView' | 'dispose'>;
 
 export class GraphRenderClient {
   #worker: Worker | null = null;

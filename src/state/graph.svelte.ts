@@ -1,6 +1,7 @@
 // The Graph view's state: the open import's knowledge graph (built in the data worker), what the
 // explorer shows (schema layer plus expanded k-hop neighbourhoods, filtered), the selected node and
-// its neighbours by link type, the layout from the layout worker, and the graph's downloads.
+// its neighbours by link type, the layout from the layout worker, the render worker that draws big
+// graphs, and the graph's downloads.
 import { exportCsv, exportGraphMl, exportJsonLd } from '../core/graph/export.ts';
 import { toLayoutInput, suggestLayoutOptions } from '../core/graph/layout.ts';
 import {
@@ -18,6 +19,7 @@ import type { GraphLinkType, GraphNode, GraphNodeType, KnowledgeGraph } from '..
 import { countNodeTypes, groupNeighbours, indexProducedBy, LINK_TYPES, NODE_TYPES, selectExplorerGraph, type NeighbourGroup } from './graph-model.ts';
 import { loadInventory } from '../db/repository.ts';
 import { startLayout, type LayoutJob } from '../lib/graph-client.ts';
+import { GraphRenderClient } from '../lib/graph-render-client.ts';
 import { buildGraph } from '../lib/inventory-client.ts';
 import { appErrors } from './errors.svelte.ts';
 import { offerDownload } from '../lib/download.ts';
@@ -38,6 +40,8 @@ export type GraphStatus = 'idle' | 'building' | 'ready' | 'failed';
 
 
 class GraphState {
+  /** Draws big graphs in the render worker (started on first use; the canvas stops it when it goes). */
+  readonly renderer = new GraphRenderClient();
   #openId: string | null = $state(null);
   status: GraphStatus = $state('idle');
   graph: KnowledgeGraph | null = $state.raw(null);
