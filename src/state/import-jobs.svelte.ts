@@ -26,8 +26,6 @@ export interface JobView {
 
 /** How often progress rows re-render at most: the worker may send hundreds of events a second. */
 const FLUSH_MS = 100;
-/** Delay before the background copy of the rows starts, so the new catalog paints first. */
-const PERSIST_DELAY_MS = 150;
 
 class ImportJobs {
   job: JobView | null = $state(null);
@@ -90,13 +88,11 @@ class ImportJobs {
     }
     this.lastImportId = inventory.import.id;
     this.#finish('done', null, inventory.import.id);
+    // The catalog is stored; the local compressed copy of the rows follows in the background, at once
+    // (a delay to let the catalog paint first left a reload right after an import without the rows).
+    // If it fails (quota), the catalog stays valid and views that need rows ask for the files again.
+    persistTables(inventory.import.id).catch((e: unknown) => appErrors.report(e));
     router.go({ view: 'catalog', importId: inventory.import.id });
-    // The catalog is stored; the local compressed copy of the rows follows in the background, a moment
-    // later so the catalog paints first (the export keeps both cores busy; a timer, not an animation
-    // frame, so a hidden tab still saves). If it fails (quota), the catalog stays valid and views that
-    // need rows ask for the files again.
-    const id = inventory.import.id;
-    setTimeout(() => persistTables(id).catch((e: unknown) => appErrors.report(e)), PERSIST_DELAY_MS);
     return inventory.import.id;
   }
 

@@ -62,6 +62,22 @@ test('offline: reload, open the stored import, run tagging, open a share link', 
   await expect(page.getByTestId('table-rows-reviews')).toHaveText(SAMPLE.toLocaleString('en-US'));
   const importId = /#\/import\/([^/]+)/.exec(page.url())?.[1];
   expect(importId).toBeTruthy();
+  // The local copy of the rows is written in the background after the catalog shows: wait for it.
+  await page.waitForFunction(
+    (id) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('stocktake');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction('tableData').objectStore('tableData').index('importId').count(id);
+          count.onsuccess = () => (db.close(), resolve(count.result > 0));
+          count.onerror = () => (db.close(), resolve(false));
+        };
+      }),
+    importId,
+    { timeout: 60_000 },
+  );
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });

@@ -155,6 +155,23 @@ describe('profileTable on the seeded shop export', () => {
     expect(column('order_items.quantity').histogram!.log).toBeUndefined();
   });
 
+  it('counts placeholders per spelling both on grouped values (few distinct) and row by row (many distinct)', async () => {
+    // `status` has 4 distinct values besides its placeholders (grouped with the top values); `code` is
+    // nearly unique (no top values), so its placeholders are counted row by row.
+    const rows = Array.from({ length: 1000 }, (_, k) => {
+      const status = k < 3 ? 'N/A' : k < 5 ? ' null ' : k < 6 ? '未知' : ['paid', 'shipped', 'done', 'open'][k % 4];
+      const code = k < 2 ? 'n/a' : k < 3 ? '-' : `c${k}`;
+      return `(${k}, '${status}', '${code}')`;
+    });
+    await engine.query(`CREATE TABLE ph_mix AS SELECT * FROM (VALUES ${rows.join(', ')}) t(id, status, code)`);
+    const mix = await profileTable(engine, 'ph_mix', { importId: 'fixture' });
+    const byName = (n: string) => mix.columns.find((c) => c.name === n)!;
+    expect(byName('status').topValues.length).toBeGreaterThan(0);
+    expect(byName('status').placeholders).toEqual([{ value: 'N/A', count: 3 }, { value: 'null', count: 2 }, { value: '未知', count: 1 }]);
+    expect(byName('code').topValues).toEqual([]);
+    expect(byName('code').placeholders).toEqual([{ value: 'n/a', count: 2 }, { value: '-', count: 1 }]);
+  });
+
   it('counts each bin exactly: scores per value, prices in (edge, next edge], dates likewise', async () => {
     const score = column('reviews.score');
     const perScore = await engine.query<{ v: number; n: number }>(`SELECT score::INTEGER v, count(*)::INTEGER n FROM reviews WHERE score IS NOT NULL GROUP BY 1 ORDER BY 1`);
