@@ -46,11 +46,11 @@ export function buildPartsLoadSql(table: string, csv: CsvDialect, files: string[
   return `INSERT INTO ${ident(table)} SELECT * FROM ${readCsvCall(csv, files, false, ['auto_detect=false', `columns=${struct}`])}`;
 }
 
-function readJsonCall(t: PreparedTable, virtualFile: VirtualFiles, lenient: boolean): string {
+function readJsonCall(t: PreparedTable, virtualFile: string, lenient: boolean): string {
   const format = t.format === 'jsonl' ? 'newline_delimited' : 'auto';
   const opts = [`format=${literal(format)}`];
   if (lenient) opts.push('sample_size=-1', 'ignore_errors=true', 'maximum_object_size=268435456');
-  return `read_json(${fileArg(virtualFile)}, ${opts.join(', ')})`;
+  return `read_json(${literal(virtualFile)}, ${opts.join(', ')})`;
 }
 
 /**
@@ -58,7 +58,7 @@ function readJsonCall(t: PreparedTable, virtualFile: VirtualFiles, lenient: bool
  * bytes (or source file) the caller registered under `virtualFile`. CSV gets the sniffed dialect
  * spelled out, so the engine only infers column types.
  */
-export function buildLoadSql(table: PreparedTable, virtualFile: VirtualFiles): string {
+export function buildLoadSql(table: PreparedTable, virtualFile: string): string {
   return `CREATE TABLE ${ident(table.table)} AS SELECT * FROM ${readCall(table, virtualFile, false)}`;
 }
 
@@ -72,13 +72,13 @@ export function buildLoadSqlFallback(table: PreparedTable, virtualFile: string):
   return `CREATE TABLE ${ident(table.table)} AS SELECT * FROM ${readCall(table, virtualFile, true)}`;
 }
 
-function readCall(t: PreparedTable, virtualFile: VirtualFiles, lenient: boolean): string {
+function readCall(t: PreparedTable, virtualFile: string, lenient: boolean): string {
   switch (t.reader) {
     case 'csv':
       return readCsvCall(t.csv, virtualFile, lenient);
     case 'json':
       return readJsonCall(t, virtualFile, lenient);
     case 'parquet':
-      return `read_parquet(${fileArg(virtualFile)})`;
+      return `read_parquet(${literal(virtualFile)})`;
   }
 }
