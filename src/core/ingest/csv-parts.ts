@@ -2,6 +2,7 @@
 // complete CSV file (the header record repeated), so the engine can read them as one list of files:
 // the page then hands the file over part by part instead of as one buffer it read a second time.
 import { concatBytes } from './concat-bytes.ts';
+import { countByte } from './count-byte.ts';
 
 const LF = 10;
 
@@ -106,14 +107,4 @@ function firstRecord(part: Uint8Array, q: number): Uint8Array {
     if ((quotes & 1) === 0) return part.slice(0, nl + 1);
     at = nl + 1;
   }
-}
-
-function countByte(bytes: Uint8Array, b: number, from: number, to: number): number {
-  let count = 0;
-  let i = bytes.indexOf(b, from);
-  while (i !== -1 && i < to) {
-    count++;
-    i = bytes.indexOf(b, i + 1);
-  }
-  return count;
 }

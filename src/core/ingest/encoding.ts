@@ -1,5 +1,6 @@
 // Byte-level sniffing for text files: byte-order marks, binary content, UTF-16 without a BOM, the
 // position of the first bad UTF-8 sequence, and how Chinese a decoded text looks.
+import { countByte } from './count-byte.ts';
 import type { TextEncoding } from '../types.ts';
 
 /** Encoding announced by a byte-order mark, and the mark's length; null when there is none. */
@@ -165,13 +166,7 @@ export function findInvalidUtf8(bytes: Uint8Array, isEnd: boolean): number {
 
 /** Number of `\n` bytes in `bytes[0, end)`. */
 export function countNewlines(bytes: Uint8Array, end = bytes.length): number {
-  let count = 0;
-  let i = bytes.indexOf(10);
-  while (i !== -1 && i < end) {
-    count++;
-    i = bytes.indexOf(10, i + 1);
-  }
-  return count;
+  return countByte(bytes, 10, 0, end);
 }
 
 /** Tallies non-ASCII characters and how many of them are CJK ideographs or CJK punctuation. */
