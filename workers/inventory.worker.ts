@@ -4,6 +4,7 @@ import { expose, transfer } from 'comlink';
 import { ident } from '../src/core/engine/sql-engine.ts';
 import { StocktakeError } from '../src/core/errors.ts';
 import { buildInventory } from '../src/core/inventory/build-inventory.ts';
+import { warmUpInventory } from '../src/core/inventory/warm-up.ts';
 import { buildGraph } from '../src/core/graph/build-graph.ts';
 import type { KnowledgeGraph } from '../src/core/graph/types.ts';
 import { sourceFromBlob } from '../src/core/ingest/source.ts';
@@ -33,7 +34,7 @@ let featuresOf: string | null = null;
 /** One lazy engine per worker; a failed start is forgotten so the next call can retry. */
 function getEngine(): Promise<DuckDbWasmEngine> {
   if (!engine) {
-    engine = DuckDbWasmEngine.create();
+    engine = DuckDbWasmEngine.create(warmUpInventory);
     engine.catch(() => (engine = null));
   }
   return engine;

@@ -68,8 +68,16 @@ export class DuckDbWasmEngine implements SqlEngine {
     readonly threads: number,
   ) {}
 
+  /** Files registered by handle: DuckDB runs on one thread while any is registered (see registerFile). */
+  private readonly handles = new Set<string>();
+
   /** Starts DuckDB in a nested worker with the best bundle this context supports. */
-  static async create(): Promise<DuckDbWasmEngine> {
+  /**
+   * `warmUp`, when given, runs after the engine's own warm-up, still on one thread: the worker passes
+   * a small import through the real path (src/core/inventory/warm-up.ts) so every query it runs is
+   * compiled before the user's first file.
+   */
+  static async create(warmUp?: (engine: SqlEngine) => Promise<unknown>): Promise<DuckDbWasmEngine> {
     const bundle = await duckdb.selectBundle({
       mvp: { mainModule: ehWasm, mainWorker: ehWorker },
       eh: { mainModule: ehWasm, mainWorker: ehWorker },
@@ -88,19 +96,19 @@ export class DuckDbWasmEngine implements SqlEngine {
     const version = await db.getVersion();
     const engine = new DuckDbWasmEngine(`duckdb-wasm ${version} ${isCoi ? 'coi' : 'eh'} (${threads} thread${threads > 1 ? 's' : ''})`, db, conn, worker, threads);
     // Only a speed-up: an engine that cannot warm up still works.
-    await engine.warmUp().catch((e) => console.warn('engine warm-up failed', e));
+    await engine.warmUp(warmUp).catch((e) => console.warn('engine warm-up failed', e));
     return engine;
   }
 
   /**
-   * Runs a small import's work once (write, parse and profile a 300,000-row CSV) so the engine's hot
-   * code is compiled before the first real import: Chromium compiles wasm lazily and tiers hot
-   * functions up while they run, and a cold engine read the 1M-row benchmark CSV ~0.5–1 s slower.
+   * Runs a small import's work once (write, parse and aggregate a 300,000-row CSV, then `more`) so the
+   * engine's hot code is compiled before the first real import: Chromium compiles wasm lazily and tiers
+   * hot functions up while they run, and a cold engine read the 1M-row benchmark CSV ~0.5–1 s slower.
    * On one thread: compiled code is shared by all of DuckDB's threads, and memory grown by its other
    * threads is what trips the stale heap view (see refreshHeapViews). The engine starts while the
    * user picks files, so this is off the import's clock.
    */
-  private async warmUp(): Promise<void> {
+  private async warmUp(more?: (engine: SqlEngine) => Promise<unknown>): Promise<void> {
     const file = 'stocktake-warmup.csv';
     if (this.threads > 1) await this.conn.query('SET threads = 1');
     try {
@@ -114,6 +122,9 @@ export class DuckDbWasmEngine implements SqlEngine {
         `SELECT count(code), approx_count_distinct(code), min(price), max(ts), avg(length(note)), count(DISTINCT id),
                 histogram(price, [10.0, 50.0, 100.0]) FROM stocktake_warmup`,
       );
+      await this.conn.query('DROP TABLE IF EXISTS stocktake_warmup');
+      await this.db.dropFile(file).catch(() => undefined);
+      await more?.(this);
     } finally {
       await this.conn.query('DROP TABLE IF EXISTS stocktake_warmup');
       await this.db.dropFile(file).catch(() => undefined);
@@ -152,13 +163,15 @@ export class DuckDbWasmEngine implements SqlEngine {
   async registerFile(name: string, file: Blob): Promise<boolean> {
     if (!(file instanceof File)) return false;
     await this.db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    this.handles.add(name);
     if (this.threads > 1) await this.conn.query('SET threads = 1');
     return true;
   }
 
   async dropFile(name: string): Promise<void> {
     await this.db.dropFile(name);
-    if (this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
+    // Threads come back with the last handle gone (not on every drop: the warm-up stays on one thread).
+    if (this.handles.delete(name) && this.handles.size === 0 && this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
   }
 
   /**
