@@ -225,8 +225,11 @@ const api = {
     return transfer({ bytes, rows: rows.length }, [bytes.buffer]);
   }),
 
+  /** The engine's label, once its warm-up has finished or was stopped by real work. */
   async describeEngine(): Promise<string> {
-    return (await getEngine()).label;
+    const db = await getEngine();
+    await db.whenWarm();
+    return db.label;
   },
 };
 

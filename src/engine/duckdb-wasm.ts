@@ -12,6 +12,7 @@ import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url
 import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
 import { DataType, type Field, type Table } from 'apache-arrow';
 import type { Row, SqlEngine } from '../core/engine/sql-engine.ts';
+import { isAbortError, throwIfAborted } from '../core/errors.ts';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -59,6 +60,9 @@ function tableToRows<T extends Row>(table: Table): T[] {
   return rows;
 }
 
+/** Extra warm-up work on the engine's warm-up table, stopped through `signal` when real work comes. */
+export type WarmUp = (engine: SqlEngine, table: string, signal: AbortSignal) => Promise<unknown>;
+
 export class DuckDbWasmEngine implements SqlEngine {
   private constructor(
     readonly label: string,
@@ -70,6 +74,8 @@ export class DuckDbWasmEngine implements SqlEngine {
 
   /** Files registered by handle: DuckDB runs on one thread while any is registered (see registerFile). */
   private readonly handles = new Set<string>();
+  private warming: Promise<void> = Promise.resolve();
+  private readonly stopWarmUp = new AbortController();
 
   /** Starts DuckDB in a nested worker with the best bundle this context supports. */
   /**
@@ -77,7 +83,7 @@ export class DuckDbWasmEngine implements SqlEngine {
    * a small import through the real path (src/core/inventory/warm-up.ts) so every query it runs is
    * compiled before the user's first file.
    */
-  static async create(warmUp?: (engine: SqlEngine) => Promise<unknown>): Promise<DuckDbWasmEngine> {
+  static async create(warmUp?: WarmUp): Promise<DuckDbWasmEngine> {
     const bundle = await duckdb.selectBundle({
       mvp: { mainModule: ehWasm, mainWorker: ehWorker },
       eh: { mainModule: ehWasm, mainWorker: ehWorker },
@@ -95,9 +101,23 @@ export class DuckDbWasmEngine implements SqlEngine {
     await conn.query('SET autoload_known_extensions = false');
     const version = await db.getVersion();
     const engine = new DuckDbWasmEngine(`duckdb-wasm ${version} ${isCoi ? 'coi' : 'eh'} (${threads} thread${threads > 1 ? 's' : ''})`, db, conn, worker, threads);
-    // Only a speed-up: an engine that cannot warm up still works.
-    await engine.warmUp(warmUp).catch((e) => console.warn('engine warm-up failed', e));
+    // Only a speed-up: an engine that cannot warm up still works. It runs in the background: the first
+    // real call stops it (see claim), so a file dropped early does not wait for it.
+    engine.warming = engine.warmUp(warmUp).catch((e) => {
+      if (!isAbortError(e)) console.warn('engine warm-up failed', e);
+    });
     return engine;
+  }
+
+  /** Resolves once the warm-up has run to its end or was stopped (the bench times imports on a warm engine). */
+  whenWarm(): Promise<void> {
+    return this.warming;
+  }
+
+  /** Stops the warm-up, if it still runs, and waits for its current query: real work has come. */
+  private async claim(): Promise<void> {
+    this.stopWarmUp.abort();
+    await this.warming;
   }
 
   /**
@@ -108,8 +128,16 @@ export class DuckDbWasmEngine implements SqlEngine {
    * threads is what trips the stale heap view (see refreshHeapViews). The engine starts while the
    * user picks files, so this is off the import's clock.
    */
-  private async warmUp(more?: (engine: SqlEngine) => Promise<unknown>): Promise<void> {
+  private async warmUp(more?: WarmUp): Promise<void> {
     const file = 'stocktake-warmup.csv';
+    const signal = this.stopWarmUp.signal;
+    // The warm-up's own calls go around claim() (which would stop it).
+    const own: SqlEngine = {
+      label: this.label,
+      query: (sql) => this.run(sql),
+      registerBuffer: (name, bytes) => this.register(name, bytes),
+      dropFile: async (name) => void (await this.db.dropFile(name)),
+    };
     if (this.threads > 1) await this.conn.query('SET threads = 1');
     try {
       await this.conn.query(
@@ -117,14 +145,17 @@ export class DuckDbWasmEngine implements SqlEngine {
                 TIMESTAMP '2024-01-01' + to_seconds(range) AS ts, CASE WHEN range % 3 = 0 THEN 'a "quoted", 值' END AS note,
                 range % 2 = 0 AS flag FROM range(300000)) TO '${file}' (FORMAT csv, HEADER)`,
       );
+      throwIfAborted(signal);
       await this.conn.query(`CREATE TEMP TABLE stocktake_warmup AS SELECT * FROM read_csv('${file}')`);
-      await this.conn.query(
-        `SELECT count(code), approx_count_distinct(code), min(price), max(ts), avg(length(note)), count(DISTINCT id),
-                histogram(price, [10.0, 50.0, 100.0]) FROM stocktake_warmup`,
-      );
-      await this.conn.query('DROP TABLE IF EXISTS stocktake_warmup');
       await this.db.dropFile(file).catch(() => undefined);
-      await more?.(this);
+      throwIfAborted(signal);
+      if (more) await more(own, 'stocktake_warmup', signal);
+      else {
+        await this.conn.query(
+          `SELECT count(code), approx_count_distinct(code), min(price), max(ts), avg(length(note)), count(DISTINCT id),
+                  histogram(price, [10.0, 50.0, 100.0]) FROM stocktake_warmup`,
+        );
+      }
     } finally {
       await this.conn.query('DROP TABLE IF EXISTS stocktake_warmup');
       await this.db.dropFile(file).catch(() => undefined);
@@ -134,12 +165,22 @@ export class DuckDbWasmEngine implements SqlEngine {
   }
 
   async query<T extends Row = Row>(sql: string): Promise<T[]> {
+    await this.claim();
+    return this.run<T>(sql);
+  }
+
+  async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
+    await this.claim();
+    await this.register(name, bytes);
+  }
+
+  private async run<T extends Row = Row>(sql: string): Promise<T[]> {
     const table = await this.conn.query(sql);
     await this.refreshHeapViews();
     return tableToRows<T>(table as unknown as Table);
   }
 
-  async registerBuffer(name: string, bytes: Uint8Array): Promise<void> {
+  private async register(name: string, bytes: Uint8Array): Promise<void> {
     await this.refreshHeapViews();
     await this.db.registerFileBuffer(name, bytes);
   }
@@ -162,6 +203,7 @@ export class DuckDbWasmEngine implements SqlEngine {
    */
   async registerFile(name: string, file: Blob): Promise<boolean> {
     if (!(file instanceof File)) return false;
+    await this.claim();
     await this.db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
     this.handles.add(name);
     if (this.threads > 1) await this.conn.query('SET threads = 1');
@@ -169,6 +211,7 @@ export class DuckDbWasmEngine implements SqlEngine {
   }
 
   async dropFile(name: string): Promise<void> {
+    await this.claim();
     await this.db.dropFile(name);
     // Threads come back with the last handle gone (not on every drop: the warm-up stays on one thread).
     if (this.handles.delete(name) && this.handles.size === 0 && this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
@@ -180,6 +223,7 @@ export class DuckDbWasmEngine implements SqlEngine {
    */
   async exportCsvGzip(table: string): Promise<Uint8Array> {
     const name = `export-${crypto.randomUUID()}.csv.gz`;
+    await this.claim();
     await this.conn.query(`COPY "${table.replaceAll('"', '""')}" TO '${name}' (FORMAT csv, HEADER, COMPRESSION gzip)`);
     try {
       return await this.db.copyFileToBuffer(name);
@@ -189,6 +233,7 @@ export class DuckDbWasmEngine implements SqlEngine {
   }
 
   async close(): Promise<void> {
+    await this.claim();
     await this.conn.close();
     await this.db.terminate();
     this.worker.terminate();

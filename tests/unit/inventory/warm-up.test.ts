@@ -30,6 +30,23 @@ describe('warmUpInventory', () => {
     expect(n).toBe(0);
   });
 
+  it('stops when its signal fires midway and leaves no table behind', async () => {
+    const stop = new AbortController();
+    let queries = 0;
+    const spy = Object.create(engine, {
+      query: {
+        value: (q: string) => {
+          // Stop once the first table is in and being profiled.
+          if (++queries === 12) stop.abort();
+          return engine.query(q);
+        },
+      },
+    }) as DuckDbNodeEngine;
+    await expect(warmUpInventory(spy, undefined, stop.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE NOT temporary`);
+    expect(n).toBe(0);
+  });
+
   it('is the same export every time (seeded)', () => {
     const a = warmUpSources();
     const b = warmUpSources();
