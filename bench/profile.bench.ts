@@ -46,7 +46,7 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-blink-features=ForceEagerMeasureMemory'],
   });
   const runs: number[] = [];
-  let peak = 0;
+  let memory = null as { total: number; by: Record<string, number> } | null;
   let rssRise = 0;
   let rssIdle = 0;
   let rssAbsolute = 0;
@@ -63,17 +63,6 @@ try {
     await page.waitForSelector('[data-testid="file-input"]', { state: 'attached' });
     // Warm the engine first so its start-up (one per session) is not timed as profiling.
     engineLabel = (await page.evaluate('globalThis.__stocktakeEngine ? globalThis.__stocktakeEngine() : "unknown"')) as string;
-    // A string, not a function: tsx would inject helpers (__name) the page does not have.
-    if (memoryRun) await page.evaluate(`(() => {
-      globalThis.__peak = 0;
-      const sample = async () => {
-        if (!performance.measureUserAgentSpecificMemory) return;
-        const m = await performance.measureUserAgentSpecificMemory();
-        globalThis.__peak = Math.max(globalThis.__peak, m.bytes);
-        setTimeout(sample, 250);
-      };
-      sample();
-    })()`);
     const idleRss = rendererRssBytes();
     let rssPeak = idleRss;
     const poll = setInterval(() => (rssPeak = Math.max(rssPeak, rendererRssBytes())), 100);
@@ -86,8 +75,18 @@ try {
     rssIdle = Math.max(rssIdle, idleRss);
     rssAbsolute = Math.max(rssAbsolute, rssPeak);
     if (memoryRun) {
-      peak = (await page.evaluate('globalThis.__peak')) as number;
-      console.log(`  memory run (not timed): ${(ms / 1000).toFixed(2)} s`);
+      console.log(`  memory run (not timed): ${(ms / 1000).toFixed(2)} s; measuring memory (~60 s: the API waits for DuckDB's idle threads until its timeout)…`);
+      // Sampled once, after the import: samples taken during it stall until it ends (DuckDB's threads
+      // do not answer), and the wasm memory never shrinks, so its size afterwards is its peak. A string,
+      // not a function: tsx would inject helpers (__name) the page does not have.
+      memory = (await page.evaluate(`performance.measureUserAgentSpecificMemory ? performance.measureUserAgentSpecificMemory().then((m) => {
+        const by = {};
+        for (const b of m.breakdown) {
+          const scope = b.attribution.map((a) => (a.url ?? a.scope ?? '').split('/').pop().replace(/-[A-Za-z0-9_]{8}\\.js$/, '.js')).join(',') || b.types.join('+') || 'other';
+          by[scope] = (by[scope] ?? 0) + b.bytes;
+        }
+        return { total: m.bytes, by };
+      }) : null`)) as typeof memory;
     } else {
       runs.push(ms);
       console.log(`  run ${run + 1}: ${(ms / 1000).toFixed(2)} s`);
@@ -101,7 +100,10 @@ try {
   console.log('|---|---|---|');
   console.log(`| native DuckDB SUMMARIZE, 2 threads (baseline) | ${(native / 1000).toFixed(2)} s | 1.00 |`);
   console.log(`| Stocktake full profile in Chromium (${engineLabel}) | ${(app / 1000).toFixed(2)} s | ${(app / native).toFixed(2)} |`);
-  console.log(`peak memory (measureUserAgentSpecificMemory every 250 ms in the memory run; samples stall while DuckDB's workers are busy): ${peak ? (peak / 2 ** 20).toFixed(0) + ' MiB = ' + (peak / bytes).toFixed(2) + '× the file' : 'no sample'}`);
+  if (memory) {
+    console.log(`memory after an import (measureUserAgentSpecificMemory; DuckDB's wasm memory never shrinks, so this includes its peak): ${(memory.total / 2 ** 20).toFixed(0)} MiB = ${(memory.total / bytes).toFixed(2)}× the file`);
+    for (const [scope, b] of Object.entries(memory.by).sort((x, y) => y[1] - x[1])) if (b > 2 ** 20) console.log(`  ${scope}: ${(b / 2 ** 20).toFixed(0)} MiB`);
+  } else console.log('memory after an import (measureUserAgentSpecificMemory): not available in this browser');
   console.log(`peak rise of renderer RSS during an import, all runs (/proc): ${(rssRise / 2 ** 20).toFixed(0)} MiB = ${(rssRise / bytes).toFixed(2)}× the file`);
   // The rise starts from a page whose engine has started and warmed up (its wasm memory grown by the
   // warm-up import): both ends, so the baseline is in view.

@@ -5,6 +5,7 @@ import { ident } from '../src/core/engine/sql-engine.ts';
 import { StocktakeError } from '../src/core/errors.ts';
 import { buildInventory } from '../src/core/inventory/build-inventory.ts';
 import { warmUpInventory } from '../src/core/inventory/warm-up.ts';
+import { gzipTableCsv } from '../src/core/persist/table-copy.ts';
 import { buildGraph } from '../src/core/graph/build-graph.ts';
 import type { KnowledgeGraph } from '../src/core/graph/types.ts';
 import { sourceFromBlob } from '../src/core/ingest/source.ts';
@@ -97,7 +98,7 @@ const api = {
     if (loadedImport !== importId) return 0;
     const records = [];
     for (const table of loadedTables) {
-      const csvGzip = await db.exportCsvGzip(table);
+      const csvGzip = await gzipTableCsv(db, table);
       records.push({ importId, table, csvGzip, bytes: csvGzip.byteLength });
     }
     await saveTableData(records);

@@ -1,6 +1,6 @@
 // Native DuckDB (@duckdb/node-api) behind the SqlEngine contract: the CLI's engine, the tests' engine
 // and the benchmark's baseline. The only module that imports @duckdb/node-api.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -27,6 +27,7 @@ export class DuckDbNodeEngine implements SqlEngine {
   readonly label: string;
   private readonly dir = mkdtempSync(join(tmpdir(), 'stocktake-'));
   private readonly files = new Map<string, string>();
+  private copies = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -60,6 +61,16 @@ export class DuckDbNodeEngine implements SqlEngine {
   /** Registers a file already on disk under a virtual name without copying it. */
   registerPath(name: string, path: string): void {
     this.files.set(name, path);
+  }
+
+  async copyCsv(select: string, header: boolean): Promise<Uint8Array> {
+    const path = join(this.dir, `copy-${this.copies++}.csv`);
+    try {
+      await this.conn.run(`COPY (${this.rewritePaths(select)}) TO '${path.replaceAll("'", "''")}' (FORMAT csv, HEADER ${header})`);
+      return new Uint8Array(readFileSync(path));
+    } finally {
+      rmSync(path, { force: true });
+    }
   }
 
   async dropFile(name: string): Promise<void> {

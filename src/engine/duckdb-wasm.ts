@@ -217,14 +217,11 @@ export class DuckDbWasmEngine implements SqlEngine {
     if (this.handles.delete(name) && this.handles.size === 0 && this.threads > 1) await this.conn.query(`SET threads = ${this.threads}`);
   }
 
-  /**
-   * Writes a table as gzipped CSV and returns the bytes (the import's local copy of its rows).
-   * CSV, not Parquet: DuckDB-WASM 1.32 has no Parquet writer without its network-loaded extension.
-   */
-  async exportCsvGzip(table: string): Promise<Uint8Array> {
-    const name = `export-${crypto.randomUUID()}.csv.gz`;
+  /** CSV written into DuckDB-WASM's in-memory file system, copied out and dropped. */
+  async copyCsv(select: string, header: boolean): Promise<Uint8Array> {
     await this.claim();
-    await this.conn.query(`COPY "${table.replaceAll('"', '""')}" TO '${name}' (FORMAT csv, HEADER, COMPRESSION gzip)`);
+    const name = `export-${crypto.randomUUID()}.csv`;
+    await this.run(`COPY (${select}) TO '${name}' (FORMAT csv, HEADER ${header})`);
     try {
       return await this.db.copyFileToBuffer(name);
     } finally {

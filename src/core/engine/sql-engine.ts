@@ -16,6 +16,11 @@ export interface SqlEngine {
    * (browser `File` through a file handle). Returns false when unsupported, and the caller copies.
    */
   registerFile?(name: string, file: Blob): Promise<boolean>;
+  /**
+   * Runs `COPY (<select>) TO … (FORMAT csv, HEADER <header>)` and returns the CSV bytes; engines
+   * that cannot write files leave it out.
+   */
+  copyCsv?(select: string, header: boolean): Promise<Uint8Array>;
   /** Forgets a registered buffer or file. */
   dropFile(name: string): Promise<void>;
 }
