@@ -82,7 +82,7 @@ try {
       memory = (await page.evaluate(`performance.measureUserAgentSpecificMemory ? performance.measureUserAgentSpecificMemory().then((m) => {
         const by = {};
         for (const b of m.breakdown) {
-          const scope = b.attribution.map((a) => (a.url ?? a.scope ?? '').split('/').pop().replace(/-[A-Za-z0-9_]{8}\\.js$/, '.js')).join(',') || b.types.join('+') || 'other';
+          const scope = b.attribution.map((a) => (a.url ?? a.scope ?? '').split('/').pop().replace(/-[A-Za-z0-9_-]{8}\\.js$/, '.js')).join(',') || b.types.join('+') || 'other';
           by[scope] = (by[scope] ?? 0) + b.bytes;
         }
         return { total: m.bytes, by };
