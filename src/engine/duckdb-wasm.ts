@@ -77,11 +77,11 @@ export class DuckDbWasmEngine implements SqlEngine {
   private warming: Promise<void> = Promise.resolve();
   private readonly stopWarmUp = new AbortController();
 
-  /** Starts DuckDB in a nested worker with the best bundle this context supports. */
   /**
-   * `warmUp`, when given, runs after the engine's own warm-up, still on one thread: the worker passes
-   * a small import through the real path (src/core/inventory/warm-up.ts) so every query it runs is
-   * compiled before the user's first file.
+   * Starts DuckDB in a nested worker with the best bundle this context supports, and its warm-up in
+   * the background. `warmUp`, when given, runs at the end of the engine's own warm-up, still on one
+   * thread: the worker passes a profile and a small import through the real path
+   * (src/core/inventory/warm-up.ts) so every query they run is compiled before the user's first file.
    */
   static async create(warmUp?: WarmUp): Promise<DuckDbWasmEngine> {
     const bundle = await duckdb.selectBundle({
@@ -121,12 +121,12 @@ export class DuckDbWasmEngine implements SqlEngine {
   }
 
   /**
-   * Runs a small import's work once (write, parse and aggregate a 300,000-row CSV, then `more`) so the
+   * Runs an import's work once (write and load a 300,000-row CSV, then `more` on that table) so the
    * engine's hot code is compiled before the first real import: Chromium compiles wasm lazily and tiers
-   * hot functions up while they run, and a cold engine read the 1M-row benchmark CSV ~0.5–1 s slower.
-   * On one thread: compiled code is shared by all of DuckDB's threads, and memory grown by its other
-   * threads is what trips the stale heap view (see refreshHeapViews). The engine starts while the
-   * user picks files, so this is off the import's clock.
+   * hot functions up while they run; cold, the 1M-row benchmark import took ~1 s longer. On one
+   * thread: compiled code is shared by all of DuckDB's threads, and memory grown by its other threads
+   * is what trips the stale heap view (see refreshHeapViews). The engine starts while the user picks
+   * files, and the first real call stops this after its current query (see claim).
    */
   private async warmUp(more?: WarmUp): Promise<void> {
     const file = 'stocktake-warmup.csv';
@@ -149,13 +149,7 @@ export class DuckDbWasmEngine implements SqlEngine {
       await this.conn.query(`CREATE TEMP TABLE stocktake_warmup AS SELECT * FROM read_csv('${file}')`);
       await this.db.dropFile(file).catch(() => undefined);
       throwIfAborted(signal);
-      if (more) await more(own, 'stocktake_warmup', signal);
-      else {
-        await this.conn.query(
-          `SELECT count(code), approx_count_distinct(code), min(price), max(ts), avg(length(note)), count(DISTINCT id),
-                  histogram(price, [10.0, 50.0, 100.0]) FROM stocktake_warmup`,
-        );
-      }
+      await more?.(own, 'stocktake_warmup', signal);
     } finally {
       await this.conn.query('DROP TABLE IF EXISTS stocktake_warmup');
       await this.db.dropFile(file).catch(() => undefined);

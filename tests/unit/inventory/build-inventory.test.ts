@@ -9,6 +9,7 @@ import { sourceFromBytes } from '../../../src/core/ingest/source.ts';
 import type { Inventory } from '../../../src/core/types.ts';
 import { DuckDbNodeEngine } from '../../../src/engine/duckdb-node.ts';
 import { loadSourcesFromArgs } from '../../../src/cli/sources.ts';
+import { recordingEngine } from './recording-engine.ts';
 
 const olistDir = resolve(process.cwd(), '../shared/data/olist');
 
@@ -55,12 +56,7 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
     const files = ['olist_order_reviews_dataset.csv', 'olist_geolocation_dataset.csv', 'olist_orders_dataset.csv'];
     const sources = () => files.map((f) => sourceFromBytes(`olist/${f}`, new Uint8Array(readFileSync(join(olistDir, f)))));
     const whole = (await buildInventory(sources(), engine, { importId: 'whole' })).inventory;
-    const registered: string[] = [];
-    const sql: string[] = [];
-    const spy = Object.create(engine, {
-      registerBuffer: { value: (name: string, bytes: Uint8Array) => (registered.push(name), engine.registerBuffer(name, bytes)) },
-      query: { value: (q: string) => (sql.push(q), engine.query(q)) },
-    }) as DuckDbNodeEngine;
+    const { engine: spy, registered, sql } = recordingEngine(engine);
     // Streamed above 512 KiB in 256 KiB parts (gathered from 1 MiB stream chunks): 2–3 parts per file,
     // each its own group, so every file is one CREATE and one or two INSERTs with the table's types.
     const parts = (await buildInventory(sources(), spy, { importId: 'whole', streamBytes: 512 * 1024, partBytes: 256 * 1024, groupBytes: 256 * 1024 })).inventory;
@@ -76,10 +72,7 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
 
   it('falls back to a whole-file read when a later part does not fit the first part’s types, losing no row', async () => {
     const text = 'id,v\n' + Array.from({ length: 40_000 }, (_, i) => `${i},${i === 39_999 ? 'n/a-late' : i % 97}`).join('\n') + '\n';
-    const registered: string[] = [];
-    const spy = Object.create(engine, {
-      registerBuffer: { value: (name: string, bytes: Uint8Array) => (registered.push(name), engine.registerBuffer(name, bytes)) },
-    }) as DuckDbNodeEngine;
+    const { engine: spy, registered } = recordingEngine(engine);
     const { inventory } = await buildInventory([sourceFromBytes('late.csv', new TextEncoder().encode(text))], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024, groupBytes: 64 * 1024 });
     // Parts were tried first, then the file went in whole.
     expect(registered.some((n) => /^stocktake-part-/.test(n))).toBe(true);
@@ -91,12 +84,7 @@ describe('buildInventory streaming large CSVs in record-aligned parts', () => {
   it('drops the parts and groups already handed to the engine when a bad byte turns up late in the file', async () => {
     const good = 'id,name\n' + Array.from({ length: 200_000 }, (_, i) => `${i},商品名称${i}`).join('\n') + '\n';
     const bytes = new Uint8Array([...new TextEncoder().encode(good), 0x39, 0x2c, 0xff, 0x0a]);
-    const registered: string[] = [];
-    const dropped: string[] = [];
-    const spy = Object.create(engine, {
-      registerBuffer: { value: (name: string, b: Uint8Array) => (registered.push(name), engine.registerBuffer(name, b)) },
-      dropFile: { value: (name: string) => (dropped.push(name), engine.dropFile(name)) },
-    }) as DuckDbNodeEngine;
+    const { engine: spy, registered, dropped } = recordingEngine(engine);
     const { inventory } = await buildInventory([sourceFromBytes('late-bad.csv', bytes)], spy, { streamBytes: 64 * 1024, partBytes: 64 * 1024, groupBytes: 64 * 1024 });
     expect(inventory.import.issues.map((i) => i.code)).toEqual(['INVALID_UTF8']);
     const parts = registered.filter((n) => n.startsWith('stocktake-part-'));

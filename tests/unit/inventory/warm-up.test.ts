@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUpInventory, warmUpSources } from '../../../src/core/inventory/warm-up.ts';
 import { DuckDbNodeEngine } from '../../../src/engine/duckdb-node.ts';
+import { recordingEngine } from './recording-engine.ts';
 
 let engine: DuckDbNodeEngine;
 beforeAll(async () => {
@@ -11,12 +12,7 @@ afterAll(() => engine.close());
 
 describe('warmUpInventory', () => {
   it('imports both tables, the larger one in parts, finds their foreign key and drops the tables', async () => {
-    const registered: string[] = [];
-    const sql: string[] = [];
-    const spy = Object.create(engine, {
-      registerBuffer: { value: (name: string, bytes: Uint8Array) => (registered.push(name), engine.registerBuffer(name, bytes)) },
-      query: { value: (q: string) => (sql.push(q), engine.query(q)) },
-    }) as DuckDbNodeEngine;
+    const { engine: spy, registered, sql } = recordingEngine(engine);
     const inventory = await warmUpInventory(spy);
     expect(inventory.import.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(inventory.tables.map((t) => t.rowCount).sort((a, b) => a - b)).toEqual([3000, 30000]);
